@@ -26,8 +26,10 @@ def time_start(python: Path) -> float:
 
 
 def measure(base_python: str, runs: int, workdir: Path) -> tuple[str, float, float]:
-    version = subprocess.run([base_python, "-c", "import platform; print(platform.python_version())"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [base_python, "-c", "import platform; print(platform.python_version())"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
     wheel = venvs.build("wheel", workdir)
     env_dir = workdir / f"venv-{version}"
     subprocess.run([base_python, "-m", "venv", str(env_dir)], check=True)
