@@ -1,0 +1,44 @@
+"""The worker interface: a thread or a process driven through one threading-like API."""
+
+import threading
+from abc import ABC, abstractmethod
+
+__all__ = ["Worker"]
+
+
+class Worker(ABC):
+    """A unit of execution that runs ``run()`` (by default ``target(*args, **kwargs)``).
+
+    Attributes every worker has: ``name`` (str), ``daemon`` (bool, set before ``start``),
+    ``ident`` (``None`` until started).  Processes also have ``pid``, ``exitcode`` and
+    ``sentinel``; the thread backend's ``Process`` has ``pid`` and ``exitcode`` too: ``None``
+    until it ends, then 0, 1 if ``run`` raised, or the code given to ``sys.exit``.
+    ``threading.Thread`` is registered as one.
+    """
+
+    __slots__ = ()
+
+    @abstractmethod
+    def start(self) -> None:
+        """Start the worker; raises ``RuntimeError`` if it was already started.
+
+        Constructor: ``(group=None, target=None, name=None, args=(), kwargs={}, *, daemon=None)``.
+        """
+
+    @abstractmethod
+    def run(self) -> None:
+        """The worker's activity; override it in a subclass, or pass ``target``."""
+
+    @abstractmethod
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the worker ends or ``timeout`` seconds pass; check ``is_alive()`` after.
+
+        Raises ``RuntimeError`` when joining a worker that was never started, or itself.
+        """
+
+    @abstractmethod
+    def is_alive(self) -> bool:
+        """True from just after ``start()`` until ``run()`` ends."""
+
+
+Worker.register(threading.Thread)

@@ -1,0 +1,320 @@
+"""In-process connections: ``Pipe``, ``Listener``/``Client`` and ``wait`` between threads.
+
+They behave like the process versions, errors included: objects travel pickled (so the receiver
+gets a copy and an unpicklable object fails at ``send``), ``recv`` raises ``EOFError`` once the
+peer closed and nothing is left, any call on a closed end raises ``OSError``, and
+``recv_bytes_into`` raises ``BufferTooShort`` holding the message.
+"""
+
+import collections
+import hmac
+import itertools
+import pickle
+import threading
+import time
+from collections.abc import Iterable
+
+from concurrent._shared import _channels as _abc
+from concurrent._shared._errors import BufferTooShort
+from concurrent._shared._timeouts import check_timeout
+
+__all__ = ["Client", "Connection", "Listener", "Pipe", "wait"]
+
+
+class _Channel:
+    """One direction of a pipe: the messages in flight and who waits for them."""
+
+    __slots__ = ("lock", "messages", "readable", "reader_closed", "watchers", "writer_closed")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readable = threading.Condition(self.lock)
+        self.messages: collections.deque[bytes] = collections.deque()
+        self.writer_closed = False
+        self.reader_closed = False
+        self.watchers: set[threading.Event] = set()
+
+    def wake(self) -> None:
+        # Called with self.lock held, after anything a reader waits for happened.
+        self.readable.notify_all()
+        for watcher in self.watchers:
+            watcher.set()
+
+
+class Connection(_abc.Connection):
+    """One end of an in-process pipe; see the module docstring for its errors."""
+
+    def __init__(self, inbox: _Channel | None, outbox: _Channel | None) -> None:
+        self._inbox = inbox
+        self._outbox = outbox
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else (
+            "duplex" if self.readable and self.writable else
+            "read-only" if self.readable else "write-only")
+        return f"<{type(self).__qualname__} {state}>"
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called on this end."""
+        return self._closed
+
+    @property
+    def readable(self) -> bool:
+        """True if this end can receive."""
+        return self._inbox is not None
+
+    @property
+    def writable(self) -> bool:
+        """True if this end can send."""
+        return self._outbox is not None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise OSError("handle is closed")
+
+    def _check_readable(self) -> _Channel:
+        self._check_open()
+        if self._inbox is None:
+            raise OSError("connection is write-only")
+        return self._inbox
+
+    def _check_writable(self) -> _Channel:
+        self._check_open()
+        if self._outbox is None:
+            raise OSError("connection is read-only")
+        return self._outbox
+
+    def send(self, obj) -> None:
+        """Send a copy of ``obj`` (pickled, as between processes)."""
+        self._check_writable()
+        self._put(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
+
+    def recv(self):
+        """Receive the next object; ``EOFError`` once the peer closed and nothing is left."""
+        return pickle.loads(self._take(None))
+
+    def send_bytes(self, buf, offset: int = 0, size: int | None = None) -> None:
+        """Send ``buf[offset:offset + size]`` (in bytes) of a bytes-like object as one message."""
+        self._check_writable()
+        view = memoryview(buf).cast("B")
+        length = len(view)
+        if offset < 0:
+            raise ValueError(f"offset is negative: {offset!r}")
+        if length < offset:
+            raise ValueError(f"buffer length {length} < offset {offset}")
+        if size is None:
+            size = length - offset
+        elif size < 0:
+            raise ValueError(f"size is negative: {size!r}")
+        elif offset + size > length:
+            raise ValueError(f"buffer length {length} < offset + size ({offset} + {size})")
+        self._put(bytes(view[offset:offset + size]))
+
+    def recv_bytes(self, maxlength: int | None = None) -> bytes:
+        """Receive one message as bytes; a message over ``maxlength`` raises ``OSError``."""
+        if maxlength is not None and maxlength < 0:
+            raise ValueError(f"maxlength is negative: {maxlength!r}")
+        return self._take(maxlength)
+
+    def recv_bytes_into(self, buf, offset: int = 0) -> int:
+        """Receive one message into ``buf`` at byte ``offset``; return its length in bytes.
+
+        A message that does not fit raises ``BufferTooShort`` with the message as ``args[0]``.
+        """
+        self._check_readable()
+        with memoryview(buf) as view:
+            target = view.cast("B")
+            if offset < 0:
+                raise ValueError(f"offset is negative: {offset!r}")
+            if offset > len(target):
+                raise ValueError(f"offset {offset} is past the end of a {len(target)}-byte buffer")
+            message = self._take(None)
+            size = len(message)
+            if offset + size > len(target):
+                raise BufferTooShort(message)
+            target[offset:offset + size] = message
+            return size
+
+    def poll(self, timeout: float | None = 0.0) -> bool:
+        """True if a message (or end of file) is ready now or within ``timeout`` seconds."""
+        inbox = self._check_readable()
+        check_timeout(timeout)
+        with inbox.lock:
+            return bool(inbox.readable.wait_for(
+                lambda: inbox.messages or inbox.writer_closed or self._closed, timeout))
+
+    def fileno(self) -> int:
+        """In-process ends have no file descriptor: always ``OSError``."""
+        self._check_open()
+        raise OSError("an in-process connection has no file descriptor")
+
+    def close(self) -> None:
+        """Close this end (idempotent); the peer then gets ``EOFError`` / ``BrokenPipeError``."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._outbox is not None:
+            with self._outbox.lock:
+                self._outbox.writer_closed = True
+                self._outbox.wake()
+        if self._inbox is not None:
+            with self._inbox.lock:
+                self._inbox.reader_closed = True
+                self._inbox.messages.clear()
+                self._inbox.wake()
+
+    def _put(self, message: bytes) -> None:
+        outbox = self._outbox
+        with outbox.lock:
+            if outbox.reader_closed:
+                raise BrokenPipeError("the other end of the pipe is closed")
+            outbox.messages.append(message)
+            outbox.wake()
+
+    def _take(self, maxlength: int | None) -> bytes:
+        inbox = self._check_readable()
+        with inbox.lock:
+            while not inbox.messages:
+                if inbox.writer_closed:
+                    raise EOFError("the other end of the pipe is closed")
+                inbox.readable.wait()
+                if self._closed:
+                    raise OSError("handle is closed")
+            if maxlength is not None and len(inbox.messages[0]) > maxlength:
+                inbox.messages.popleft()
+                length = maxlength
+            else:
+                return inbox.messages.popleft()
+        self.close()
+        raise OSError(f"bad message length: the message is longer than maxlength={length}")
+
+    def _ready(self) -> bool:
+        inbox = self._inbox
+        return self._closed or inbox is None or bool(inbox.messages) or inbox.writer_closed
+
+
+def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
+    """Two connected ends; with ``duplex=False`` the first only receives, the second only sends."""
+    forward = _Channel()
+    if not duplex:
+        return Connection(forward, None), Connection(None, forward)
+    backward = _Channel()
+    return Connection(backward, forward), Connection(forward, backward)
+
+
+def wait(object_list: Iterable[Connection], timeout: float | None = None) -> list[Connection]:
+    """Return the connections in ``object_list`` that are ready to read, waiting up to ``timeout``.
+
+    A connection is ready when ``recv`` would not block: it has a message or its peer closed.
+    """
+    check_timeout(timeout)
+    connections = list(object_list)
+    for connection in connections:
+        if not isinstance(connection, Connection):
+            raise TypeError(f"wait() takes in-process connections, got {connection!r}")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    watcher = threading.Event()
+    inboxes = [c._inbox for c in connections if c._inbox is not None]
+    for inbox in inboxes:
+        with inbox.lock:
+            inbox.watchers.add(watcher)
+    try:
+        while True:
+            watcher.clear()
+            ready = [c for c in connections if c._ready()]
+            if ready:
+                return ready
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return []
+            watcher.wait(remaining)
+    finally:
+        for inbox in inboxes:
+            with inbox.lock:
+                inbox.watchers.discard(watcher)
+
+
+_listeners: dict[str, "Listener"] = {}
+_listeners_lock = threading.Lock()
+_names = itertools.count(1)
+
+
+class Listener:
+    """Accepts ``Client`` connections made to its ``address`` (a name, within this process)."""
+
+    def __init__(self, address: str | None = None, family: str | None = None, backlog: int = 1,
+                 authkey: bytes | None = None) -> None:
+        if authkey is not None and not isinstance(authkey, bytes):
+            raise TypeError(f"authkey should be a bytes object, got {type(authkey).__name__}")
+        if address is None:
+            address = f"concurrent.threading-listener-{next(_names)}"
+        elif not isinstance(address, str):
+            raise TypeError(f"an in-process address is a str, got {address!r}")
+        self._address = address
+        self._authkey = authkey
+        self._pending: collections.deque[Connection] = collections.deque()
+        self._arrived = threading.Condition(threading.Lock())
+        self._closed = False
+        self.last_accepted: str | None = None
+        with _listeners_lock:
+            if address in _listeners:
+                raise OSError(f"address {address!r} is already in use")
+            _listeners[address] = self
+
+    @property
+    def address(self) -> str:
+        """The name clients connect to."""
+        return self._address
+
+    def accept(self) -> Connection:
+        """Wait for a client and return the connection to it."""
+        with self._arrived:
+            while not self._pending:
+                if self._closed:
+                    raise OSError("the listener is closed")
+                self._arrived.wait()
+            self.last_accepted = self._address
+            return self._pending.popleft()
+
+    def close(self) -> None:
+        """Stop listening; pending and later ``Client`` calls fail."""
+        with _listeners_lock:
+            if _listeners.get(self._address) is self:
+                del _listeners[self._address]
+        with self._arrived:
+            self._closed = True
+            for connection in self._pending:
+                connection.close()
+            self._pending.clear()
+            self._arrived.notify_all()
+
+    def _connect(self, authkey: bytes | None) -> Connection:
+        if self._authkey is not None and (
+                authkey is None or not hmac.compare_digest(authkey, self._authkey)):
+            from multiprocessing import AuthenticationError
+
+            raise AuthenticationError("digest received was wrong")
+        ours, theirs = Pipe()
+        with self._arrived:
+            if self._closed:
+                raise ConnectionRefusedError(f"no listener at {self._address!r}")
+            self._pending.append(theirs)
+            self._arrived.notify()
+        return ours
+
+    def __enter__(self) -> "Listener":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def Client(address: str, family: str | None = None, authkey: bytes | None = None) -> Connection:
+    """Connect to the ``Listener`` at ``address``; ``ConnectionRefusedError`` if there is none."""
+    with _listeners_lock:
+        listener = _listeners.get(address)
+    if listener is None:
+        raise ConnectionRefusedError(f"no listener at {address!r}")
+    return listener._connect(authkey)

@@ -1,0 +1,1 @@
+"""The project's test suite (a package, so spawn/forkserver children can import its targets)."""

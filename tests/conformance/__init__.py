@@ -1,0 +1,1 @@
+"""One conformance suite, run against every backend listed in ``backends.py``."""

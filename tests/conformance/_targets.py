@@ -1,0 +1,94 @@
+"""Worker targets for the conformance suite.
+
+They live in an importable module so spawn and forkserver children can find them.  Primitives
+arrive as arguments; results go back through a backend queue.
+"""
+
+import importlib
+import sys
+import time
+
+WAIT = 10.0  # the longest any target waits for its peer; a test fails long before a hang
+
+
+def put(results, value) -> None:
+    results.put(value)
+
+
+def report_identity(results, backend_module: str) -> None:
+    backend = importlib.import_module(backend_module)
+    results.put((backend.current_worker().name, backend.current_process().name))
+
+
+def exit_with(code) -> None:
+    sys.exit(code)
+
+
+def raise_error() -> None:
+    raise ValueError("raised on purpose by the conformance suite")
+
+
+def wait_event(event, results) -> None:
+    results.put(event.wait(WAIT))
+
+
+def try_acquire(lock, results, timeout: float) -> None:
+    results.put(lock.acquire(timeout=timeout))
+
+
+def notify(condition) -> None:
+    with condition:
+        condition.notify_all()
+
+
+def barrier_wait(barrier, results) -> None:
+    results.put(barrier.wait(WAIT))
+
+
+def consume(jobs, results, count: int) -> None:
+    for _ in range(count):
+        item = jobs.get(timeout=WAIT)
+        results.put(item * 2)
+        jobs.task_done()
+
+
+def echo_once(connection) -> None:
+    connection.send(connection.recv())
+    connection.close()
+
+
+def client_send(address, backend_module: str, message) -> None:
+    backend = importlib.import_module(backend_module)
+    with backend.connection.Client(address) as connection:
+        connection.send(message)
+
+
+def increment(value, times: int, done) -> None:
+    for _ in range(times):
+        with value.get_lock():
+            value.value += 1
+    done.put(True)
+
+
+def append_to(shared_list, item, done) -> None:
+    shared_list.append(item)
+    done.put(True)
+
+
+def square(x):
+    return x * x
+
+
+def add(x, y):
+    return x + y
+
+
+def fail_on_three(x):
+    if x == 3:
+        raise ValueError(f"fail_on_three got {x}")
+    return x
+
+
+def slow_identity(x, seconds: float = 0.3):
+    time.sleep(seconds)
+    return x

@@ -1,0 +1,1 @@
+"""Tests specific to ``concurrent.threading``; the shared contract is in ``tests/conformance``."""
