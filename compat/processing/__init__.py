@@ -1,0 +1,139 @@
+"""pyprocessing 0.52's ``processing`` package on ``concurrent.processing``.
+
+Every name of the 0.52 reference works; the camelCase ones issue ``LegacyNameWarning`` naming
+the ``concurrent.processing`` spelling.  Objects are real ``concurrent.processing`` objects and
+``isinstance`` holds both ways.  Objects compat did not create (the main process, a child's own
+process object) get the legacy methods when reached through ``currentProcess()`` or
+``activeChildren()``.  Proxies made by a manager keep the PEP 8 method names only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import concurrent.processing as _new
+from compat._legacy import adopt, legacy_function, mirror_class
+from compat._warning import warn_legacy
+from compat.processing.connection import Pipe
+from compat.processing.pool import Pool
+from compat.renames import by_legacy
+
+__all__ = [
+    "Array",
+    "AuthenticationError",
+    "BoundedSemaphore",
+    "BufferTooShort",
+    "Condition",
+    "Event",
+    "LocalManager",
+    "Lock",
+    "Manager",
+    "Pipe",
+    "Pool",
+    "Process",
+    "ProcessError",
+    "Queue",
+    "RLock",
+    "Semaphore",
+    "TimeoutError",
+    "Value",
+    "activeChildren",
+    "cpuCount",
+    "currentProcess",
+    "enableLogging",
+    "freezeSupport",
+    "getLogger",
+]
+
+
+def _put_many(self, iterable: Iterable[Any]) -> None:
+    """Legacy ``putMany``: put every item of ``iterable``, in order."""
+    warn_legacy(by_legacy("processing", "Queue.putMany"))
+    for item in iterable:
+        self.put(item)
+
+
+Process = mirror_class("Process", _new.Process, "processing", "Process")
+Queue = mirror_class("Queue", _new.Queue, "processing", "Queue",
+                     {"_manual": {"putMany": _put_many}})
+Condition = mirror_class("Condition", _new.Condition, "processing", "Condition")
+Event = mirror_class("Event", _new.Event, "processing", "Event")
+
+Lock = _new.Lock
+RLock = _new.RLock
+Semaphore = _new.Semaphore
+BoundedSemaphore = _new.BoundedSemaphore
+Value = _new.Value
+Array = _new.Array
+BufferTooShort = _new.BufferTooShort
+ProcessError = _new.ProcessError
+AuthenticationError = _new.AuthenticationError
+TimeoutError = _new.TimeoutError
+
+
+def Manager() -> Any:  # noqa: N802 - the 0.52 name
+    """A started manager (``compat.processing.managers.SyncManager``)."""
+    from compat.processing import managers
+
+    return managers.Manager()
+
+
+def _current_process() -> _new.Process:
+    return adopt(_new.current_process(), "processing", "Process")
+
+
+def _active_children() -> list[_new.Process]:
+    return [adopt(child, "processing", "Process") for child in _new.active_children()]
+
+
+def _enable_logging(level: int, HandlerType: type | None = None,  # noqa: N803 - 0.52 names
+                    handlerArgs: Iterable[Any] = (),  # noqa: N803
+                    format: str | None = None) -> logging.Logger:
+    # 0.52: attach one handler of HandlerType (a stderr StreamHandler by default) to the logger.
+    if HandlerType is None:
+        logger = _new.log_to_stderr(level)
+        if format is not None:
+            for handler in logger.handlers:
+                handler.setFormatter(logging.Formatter(format))
+        return logger
+    logger = _new.get_logger()
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = HandlerType(*handlerArgs)
+    handler.setFormatter(logging.Formatter(format or "[%(levelname)s/%(processName)s] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return logger
+
+
+class _LocalManager:
+    """0.52's server-less manager: its factories are concurrent.processing's own."""
+
+    _FACTORIES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event",
+                  "Queue", "Value", "Array")
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._FACTORIES:
+            raise AttributeError(f"LocalManager has no factory {name!r}; it has "
+                                 f"{', '.join(self._FACTORIES)}")
+        return globals()[name]
+
+    def shutdown(self) -> None:
+        """Nothing to stop: no server process runs for a local manager."""
+
+    def __enter__(self) -> _LocalManager:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+
+
+currentProcess = legacy_function("processing", "currentProcess", _current_process)
+activeChildren = legacy_function("processing", "activeChildren", _active_children)
+cpuCount = legacy_function("processing", "cpuCount", _new.cpu_count)
+freezeSupport = legacy_function("processing", "freezeSupport", _new.freeze_support)
+getLogger = legacy_function("processing", "getLogger", _new.get_logger)
+enableLogging = legacy_function("processing", "enableLogging", _enable_logging)
+LocalManager = legacy_function("processing", "LocalManager", _LocalManager)

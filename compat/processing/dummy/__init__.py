@@ -1,0 +1,71 @@
+"""pyprocessing 0.52's ``processing.dummy``: the ``processing`` API on threads.
+
+Maps onto ``concurrent.threading``, whose ``Process`` is the thread-backed worker with the
+process API; camelCase names warn as in ``compat.processing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import concurrent.threading as _new
+from compat._legacy import adopt, legacy_function, mirror_class
+from compat._warning import warn_legacy
+from compat.processing.dummy.connection import Pipe
+from compat.renames import by_legacy
+
+__all__ = [
+    "Array",
+    "BoundedSemaphore",
+    "Condition",
+    "Event",
+    "Lock",
+    "Manager",
+    "Pipe",
+    "Pool",
+    "Process",
+    "Queue",
+    "RLock",
+    "Semaphore",
+    "Value",
+    "activeChildren",
+    "cpuCount",
+    "currentProcess",
+]
+
+
+def _put_many(self, iterable: Iterable[Any]) -> None:
+    """Legacy ``putMany``: put every item of ``iterable``, in order."""
+    warn_legacy(by_legacy("processing.dummy", "Queue.putMany"))
+    for item in iterable:
+        self.put(item)
+
+
+_MODULE = "processing.dummy"
+Process = mirror_class("Process", _new.Process, _MODULE, "Process")
+Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue", {"_manual": {"putMany": _put_many}})
+Pool = mirror_class("Pool", _new.Pool, _MODULE, "Pool")
+Condition = mirror_class("Condition", _new.Condition, _MODULE, "Condition")
+Event = mirror_class("Event", _new.Event, _MODULE, "Event")
+
+Lock = _new.Lock
+RLock = _new.RLock
+Semaphore = _new.Semaphore
+BoundedSemaphore = _new.BoundedSemaphore
+Value = _new.Value
+Array = _new.Array
+Manager = _new.Manager
+
+
+def _current_process() -> _new.Thread:
+    return adopt(_new.current_process(), _MODULE, "Process")
+
+
+def _active_children() -> list[_new.Thread]:
+    return [adopt(child, _MODULE, "Process") for child in _new.active_children()]
+
+
+currentProcess = legacy_function(_MODULE, "currentProcess", _current_process)
+activeChildren = legacy_function(_MODULE, "activeChildren", _active_children)
+cpuCount = legacy_function(_MODULE, "cpuCount", _new.cpu_count)

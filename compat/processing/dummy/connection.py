@@ -1,0 +1,38 @@
+"""pyprocessing 0.52's ``processing.dummy.connection``: in-process pipes with legacy names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concurrent.threading import connection as _new
+from compat._legacy import mirror_class
+
+__all__ = ["Client", "Connection", "Listener", "Pipe"]
+
+Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection")
+
+
+def _legacy(conn: _new.Connection) -> _new.Connection:
+    if type(conn) is _new.Connection:  # adds methods, no state: the layout is the same
+        conn.__class__ = Connection
+    return conn
+
+
+def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:  # noqa: N802
+    """Two connected in-process ends with the legacy methods (``sendBytes``...)."""
+    left, right = _new.Pipe(duplex)
+    return _legacy(left), _legacy(right)
+
+
+class Listener(_new.Listener):
+    """``concurrent.threading.connection.Listener`` whose connections have the legacy methods."""
+
+    def accept(self) -> _new.Connection:
+        """Wait for a client and return the connection."""
+        return _legacy(super().accept())
+
+
+def Client(address: Any, family: str | None = None,  # noqa: N802 - the 0.52 name
+           authkey: bytes | None = None) -> _new.Connection:
+    """Connect to an in-process ``Listener``."""
+    return _legacy(_new.Client(address, family, authkey))

@@ -1,0 +1,214 @@
+"""The one table of legacy names and their PEP 8 replacements.
+
+Every other part of ``compat`` reads it: the shims install a warning method for each entry, the
+warnings take their wording from it, ``compat.migrate`` rewrites code by it and the docs'
+migration table is printed from it (``python -m compat.renames``).  Add a legacy name here and
+it is shimmed, warned about, migrated and documented in one go.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = ["MODULES", "RENAMES", "Kind", "Rename", "by_legacy", "for_owner", "migration_table"]
+
+
+class Kind(enum.Enum):
+    """How a legacy spelling turns into the new one."""
+
+    FUNCTION = "function"  # module.old(...)  -> new_module.new(...)
+    METHOD = "method"      # obj.old(...)     -> obj.new(...)   (new may be a chain: a().b)
+    GETTER = "getter"      # obj.old()        -> obj.new
+    SETTER = "setter"      # obj.old(value)   -> obj.new = value   (only as a statement)
+    MANUAL = "manual"      # works through the shim; migrate reports it for a person to change
+
+
+@dataclass(frozen=True)
+class Rename:
+    """One legacy spelling: where it lived, what replaces it, and how."""
+
+    module: str         # legacy module: "threading", "processing", "processing.connection", ...
+    old: str            # "currentThread", or "Owner.method" for methods
+    new: str            # "current_thread", or the attribute / method (chain) for methods
+    kind: Kind
+    new_module: str     # where the replacement lives
+    note: str = ""      # what a person must know (MANUAL entries: what to write instead)
+
+    @property
+    def owner(self) -> str | None:
+        """The class a method belongs to, or ``None`` for a module-level name."""
+        return self.old.rpartition(".")[0] or None
+
+    @property
+    def name(self) -> str:
+        """The bare legacy name (method name without its class)."""
+        return self.old.rpartition(".")[2]
+
+    @property
+    def message(self) -> str:
+        """The deprecation message, worded the way CPython words its own."""
+        # threading keeps CPython's own wording (bare name); other modules name old and new.
+        if self.module == "threading":
+            old = f"{self.name}()"
+        else:
+            old = f"{self.module}.{self.old}()"
+        if self.kind is Kind.GETTER:
+            advice = f"get the {self.new} attribute"
+        elif self.kind is Kind.SETTER:
+            advice = f"set the {self.new} attribute"
+        elif self.kind is Kind.FUNCTION and self.module != "threading":
+            advice = f"use {self.new_module}.{self.new}()"
+        elif self.kind is Kind.MANUAL:
+            advice = self.note
+        else:
+            advice = f"use {self.new}()"
+        return f"{old} is deprecated, {advice} instead"
+
+
+# Legacy module -> the module that replaces it.
+MODULES: dict[str, str] = {
+    "threading": "concurrent.threading",
+    "processing": "concurrent.processing",
+    "processing.dummy": "concurrent.threading",
+    "processing.dummy.connection": "concurrent.threading.connection",
+    "processing.connection": "concurrent.processing.connection",
+    "processing.managers": "concurrent.processing.managers",
+    "processing.pool": "concurrent.processing.pool",
+    "processing.sharedctypes": "concurrent.processing.sharedctypes",
+}
+
+_CT, _CP = "concurrent.threading", "concurrent.processing"
+
+# Methods shared by threads and processes (2.6 threading and pyprocessing spelled them alike).
+_WORKER_METHODS = [
+    ("getName", "name", Kind.GETTER),
+    ("setName", "name", Kind.SETTER),
+    ("isDaemon", "daemon", Kind.GETTER),
+    ("setDaemon", "daemon", Kind.SETTER),
+    ("isAlive", "is_alive", Kind.METHOD),
+]
+_PROCESS_METHODS = [
+    ("getPid", "pid", Kind.GETTER),
+    ("getExitCode", "exitcode", Kind.GETTER),
+    ("getAuthKey", "authkey", Kind.GETTER),
+    ("setAuthKey", "authkey", Kind.SETTER),
+]
+_SYNC_METHODS = [("Condition", "notifyAll", "notify_all"), ("Event", "isSet", "is_set")]
+_QUEUE_METHODS = [
+    ("getNoWait", "get_nowait"),
+    ("putNoWait", "put_nowait"),
+    ("joinThread", "join_thread"),
+    ("cancelJoin", "cancel_join_thread"),
+]
+_CONNECTION_METHODS = [
+    ("sendBytes", "send_bytes"),
+    ("recvBytes", "recv_bytes"),
+    ("recvBytesInto", "recv_bytes_into"),
+]
+_POOL_METHODS = [
+    ("applyAsync", "apply_async"),
+    ("mapAsync", "map_async"),
+    ("imapUnordered", "imap_unordered"),
+]
+_WORKER_FUNCTIONS = [
+    ("currentProcess", "current_process"),
+    ("activeChildren", "active_children"),
+    ("cpuCount", "cpu_count"),
+]
+
+
+def _build() -> list[Rename]:
+    table = [
+        Rename("threading", "currentThread", "current_thread", Kind.FUNCTION, _CT),
+        Rename("threading", "activeCount", "active_count", Kind.FUNCTION, _CT),
+    ]
+    for module, new_module in (("threading", _CT), ("processing.dummy", _CT),
+                               ("processing", _CP)):
+        owner = "Thread" if module == "threading" else "Process"
+        table += [Rename(module, f"{owner}.{old}", new, kind, new_module)
+                  for old, new, kind in _WORKER_METHODS]
+        table += [Rename(module, f"{cls}.{old}", new, Kind.METHOD, new_module)
+                  for cls, old, new in _SYNC_METHODS]
+    for module, new_module in (("processing", _CP), ("processing.dummy", _CT)):
+        table += [Rename(module, old, new, Kind.FUNCTION, new_module)
+                  for old, new in _WORKER_FUNCTIONS]
+        table += [Rename(module, f"Queue.{old}", new, Kind.METHOD, new_module)
+                  for old, new in _QUEUE_METHODS  # thread queues have no feeder thread
+                  if module == "processing" or not old.endswith(("Thread", "Join"))]
+        table += [Rename(module, f"Connection.{old}", new, Kind.METHOD, new_module)
+                  for old, new in _CONNECTION_METHODS]
+        table += [Rename(module, f"Pool.{old}", new, Kind.METHOD, new_module)
+                  for old, new in _POOL_METHODS]
+        table.append(Rename(module, "Queue.putMany", "put", Kind.MANUAL, new_module,
+                            note="call put() for each item"))
+    table += [Rename("processing", f"Process.{old}", new, kind, _CP)
+              for old, new, kind in _PROCESS_METHODS]
+    table += [Rename("processing.dummy", f"Process.{old}", new, kind, _CT)  # no authkey
+              for old, new, kind in _PROCESS_METHODS if not old.endswith("AuthKey")]
+    table += [
+        Rename("processing", "freezeSupport", "freeze_support", Kind.FUNCTION, _CP),
+        Rename("processing", "getLogger", "get_logger", Kind.FUNCTION, _CP),
+        Rename("processing", "enableLogging", "log_to_stderr", Kind.FUNCTION, _CP,
+               note="only the level argument carries over; configure handlers on "
+                    "get_logger() yourself"),
+        Rename("processing", "LocalManager", "", Kind.MANUAL, _CP,
+               note="use concurrent.processing.Lock/Value/Array and the other "
+                    "module-level factories"),
+        Rename("processing.connection", "deliverChallenge", "deliver_challenge",
+               Kind.FUNCTION, f"{_CP}.connection"),
+        Rename("processing.connection", "answerChallenge", "answer_challenge",
+               Kind.FUNCTION, f"{_CP}.connection"),
+        Rename("processing.managers", "BaseManager.serveForever",
+               "get_server().serve_forever", Kind.METHOD, f"{_CP}.managers"),
+        Rename("processing.managers", "BaseManager.fromAddress", "connect", Kind.MANUAL,
+               f"{_CP}.managers",
+               note="create the manager with address= and authkey=, then call connect()"),
+        Rename("processing.managers", "BaseProxy._callMethod", "_callmethod", Kind.METHOD,
+               f"{_CP}.managers"),
+        Rename("processing.managers", "BaseProxy._getValue", "_getvalue", Kind.METHOD,
+               f"{_CP}.managers"),
+        Rename("processing.managers", "CreatorMethod", "register", Kind.MANUAL,
+               f"{_CP}.managers",
+               note="call ManagerClass.register(typeid, callable, proxytype, exposed)"),
+    ]
+    return table
+
+
+RENAMES: tuple[Rename, ...] = tuple(_build())
+
+
+def by_legacy(module: str, old: str) -> Rename:
+    """The entry for ``old`` (``"Owner.method"`` for methods) of legacy ``module``."""
+    for entry in RENAMES:
+        if entry.module == module and entry.old == old:
+            return entry
+    raise KeyError(f"no legacy name {old!r} in module {module!r}; see compat.renames.RENAMES")
+
+
+def for_owner(module: str, owner: str) -> list[Rename]:
+    """The method entries of class ``owner`` in legacy ``module``."""
+    return [entry for entry in RENAMES if entry.module == module and entry.owner == owner]
+
+
+def migration_table() -> list[tuple[str, str, str]]:
+    """Rows (legacy spelling, new spelling, note) for the docs' migration table."""
+    rows = []
+    for entry in RENAMES:
+        old = f"{entry.module}.{entry.old}()"
+        if entry.kind is Kind.MANUAL:
+            new = "(by hand)"
+        elif entry.owner is None:
+            new = f"{entry.new_module}.{entry.new}()"
+        elif entry.kind in (Kind.GETTER, Kind.SETTER):
+            new = f"{entry.owner}.{entry.new}"
+        else:
+            new = f"{entry.owner}.{entry.new}()"
+        rows.append((old, new, entry.note))
+    rows += [(f"import {old}", f"import {new}", "") for old, new in MODULES.items()]
+    return rows
+
+
+if __name__ == "__main__":  # the rows of the docs' migration table
+    for row in migration_table():
+        print(" | ".join(row))

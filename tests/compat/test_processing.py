@@ -1,0 +1,280 @@
+"""compat.processing: pyprocessing 0.52 names on real concurrent.processing objects."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import logging
+import multiprocessing
+import threading
+import warnings
+
+import pytest
+
+import compat.processing as legacy
+import compat.processing.connection as legacy_connection
+import compat.processing.dummy as dummy
+import compat.processing.dummy.connection as dummy_connection
+import compat.processing.sharedctypes as legacy_sharedctypes
+import concurrent.processing as new
+import concurrent.threading as new_threading
+from compat import LegacyNameWarning
+from tests.compat._helpers import START_METHODS
+
+PY052_NAMES = ["Process", "currentProcess", "activeChildren", "cpuCount", "freezeSupport",
+               "enableLogging", "getLogger", "Manager", "LocalManager", "Pipe", "Queue", "Pool",
+               "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition", "Event", "Value",
+               "Array", "BufferTooShort", "ProcessError", "AuthenticationError", "TimeoutError"]
+
+
+@pytest.fixture(params=START_METHODS)
+def start_method(request):
+    """Run the test with each start method, restoring the previous choice afterwards."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(request.param, force=True)
+    yield request.param
+    multiprocessing.set_start_method(before, force=True)
+    assert new.active_children() == []  # no stray process left behind
+
+
+def report_name(conn):
+    """Child: answer with legacy calls on objects made in this process and sent here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LegacyNameWarning)
+        conn.sendBytes(legacy.currentProcess().getName().encode())
+        conn.close()
+
+
+def test_every_052_name_is_here():
+    assert [name for name in PY052_NAMES if not hasattr(legacy, name)] == []
+
+
+def test_process_legacy_methods_across_start_methods(start_method):
+    parent_end, child_end = legacy.Pipe()
+    process = legacy.Process(target=report_name, args=(child_end,))
+    with pytest.warns(LegacyNameWarning, match=r"^processing\.Process\.setName\(\) is deprecated"):
+        process.setName("reporter")
+    with pytest.warns(LegacyNameWarning):
+        process.setDaemon(True)
+        assert process.getPid() is None
+        process.start()
+        assert parent_end.poll(30)
+        assert parent_end.recvBytes() == b"reporter"
+        process.join(30)
+        assert process.getExitCode() == 0
+        assert process.getPid() == process.pid
+        assert process.isAlive() is False
+        assert process.isDaemon() is True
+        assert process.getAuthKey() == process.authkey
+        process.setAuthKey(b"another key")
+    assert process.authkey == b"another key"
+    child_end.close()
+    parent_end.close()
+
+
+def test_isinstance_holds_both_ways():
+    for old_cls, new_cls in [(legacy.Process, new.Process), (legacy.Queue, new.Queue),
+                             (legacy.Condition, new.Condition), (legacy.Event, new.Event),
+                             (dummy.Process, new_threading.Process)]:
+        assert issubclass(old_cls, new_cls) and issubclass(new_cls, old_cls)
+    queue = new.Queue()
+    assert isinstance(queue, legacy.Queue) and isinstance(legacy.Queue(), new.Queue)
+    assert legacy.Lock is new.Lock and legacy.Value is new.Value
+
+
+def test_current_process_is_the_real_object_with_legacy_methods():
+    with pytest.warns(LegacyNameWarning, match=r"use concurrent\.processing\.current_process\(\)"):
+        me = legacy.currentProcess()
+    assert me is new.current_process()
+    with pytest.warns(LegacyNameWarning):
+        assert me.getName() == "MainProcess"
+        assert legacy.activeChildren() == []
+        assert legacy.cpuCount() == new.cpu_count()
+        legacy.freezeSupport()
+        assert legacy.getLogger() is new.get_logger()
+    assert not hasattr(new.Process, "getName")
+
+
+def test_queue_legacy_methods():
+    queue = legacy.Queue()
+    with pytest.warns(LegacyNameWarning, match=r"^processing\.Queue\.putMany\(\) is deprecated, "
+                                               r"call put\(\) for each item instead$"):
+        queue.putMany([1, 2])
+    with pytest.warns(LegacyNameWarning):
+        queue.putNoWait(3)
+        assert [queue.get(timeout=30) for _ in range(2)] == [1, 2]
+        assert queue.get(timeout=30) == 3
+        with pytest.raises(new.Empty):
+            queue.getNoWait()
+        queue.close()
+        queue.joinThread()
+    other = legacy.Queue()
+    other.put(1)
+    with pytest.warns(LegacyNameWarning, match="cancel_join_thread"):
+        other.cancelJoin()
+    other.close()
+
+
+def test_connection_bytes_methods():
+    left, right = legacy.Pipe()
+    buffer = bytearray(5)
+    with pytest.warns(LegacyNameWarning):
+        left.sendBytes(b"hello")
+        left.sendBytes(b"world")
+        assert right.recvBytes() == b"hello"
+        assert right.recvBytesInto(buffer) == 5
+    assert bytes(buffer) == b"world"
+    assert isinstance(left, new.Connection)
+    left.close()
+    right.close()
+
+
+def test_listener_client_and_challenges():
+    with legacy_connection.Listener(("127.0.0.1", 0), authenticate=True) as listener:
+        received = []
+        server = threading.Thread(target=lambda: received.append(listener.accept().recv()))
+        server.start()
+        client = legacy_connection.Client(listener.address, authenticate=True)
+        client.send("over the wire")
+        server.join(30)
+        client.close()
+    assert received == ["over the wire"]
+
+    left, right = legacy.Pipe()
+    answered = threading.Thread(target=legacy_connection.answerChallenge,
+                                args=(right, b"secret"))
+    with pytest.warns(LegacyNameWarning) as record:
+        answered.start()
+        legacy_connection.deliverChallenge(left, b"secret")  # raises if the answer is wrong
+        answered.join(30)
+    assert {str(w.message).split(" is")[0] for w in record} == {
+        "processing.connection.deliverChallenge()", "processing.connection.answerChallenge()"}
+    left.close()
+    right.close()
+
+
+def test_pool_legacy_methods():
+    pool = legacy.Pool(1)
+    try:
+        with pytest.warns(LegacyNameWarning):
+            assert pool.mapAsync(abs, [-1, -2]).get(30) == [1, 2]
+            assert pool.applyAsync(abs, (-3,)).get(30) == 3
+            assert sorted(pool.imapUnordered(abs, [-4, -5])) == [4, 5]
+    finally:
+        pool.close()
+        pool.join()
+
+
+def test_enable_logging_with_a_handler_type():
+    stream = io.StringIO()
+    with pytest.warns(LegacyNameWarning, match="log_to_stderr"):
+        logger = legacy.enableLogging(logging.INFO, logging.StreamHandler, (stream,),
+                                      "%(levelname)s:%(message)s")
+    try:
+        logger.info("hello")
+        assert stream.getvalue() == "INFO:hello\n"
+    finally:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def test_local_manager_factories():
+    with pytest.warns(LegacyNameWarning, match=r"^processing\.LocalManager\(\) is deprecated"):
+        manager = legacy.LocalManager()
+    with manager:
+        assert isinstance(manager.Lock(), type(new.Lock()))
+        assert manager.Value("i", 5).value == 5
+        with pytest.raises(AttributeError, match="LocalManager has no factory 'dict'"):
+            manager.dict  # noqa: B018
+
+
+def test_sharedctypes_keep_their_names():
+    assert legacy_sharedctypes.RawArray is new.sharedctypes.RawArray
+    assert legacy_sharedctypes.Value("d", 1.5).value == 1.5
+
+
+def test_dummy_is_the_api_on_threads():
+    with pytest.warns(LegacyNameWarning, match=r"^processing\.dummy\.currentProcess\(\)"):
+        assert dummy.currentProcess() is new_threading.current_thread()
+    results = dummy.Queue()
+    worker = dummy.Process(target=results.put, args=(1,))
+    with pytest.warns(LegacyNameWarning):
+        worker.start()
+        worker.join(30)
+        assert worker.getExitCode() == 0
+        assert worker.getPid() == worker.pid
+        results.putMany([2])
+        assert dummy.cpuCount() >= 1
+    assert [results.get(timeout=30) for _ in range(2)] == [1, 2]
+    pool = dummy.Pool(2)
+    try:
+        with pytest.warns(LegacyNameWarning):
+            assert pool.mapAsync(abs, [-1]).get(30) == [1]
+    finally:
+        pool.close()
+        pool.join()
+    left, right = dummy.Pipe()
+    with pytest.warns(LegacyNameWarning):
+        left.sendBytes(b"x")
+        assert right.recvBytes() == b"x"
+    assert isinstance(left, new_threading.Connection)
+    assert dummy_connection.Connection is type(left)
+
+
+needs_managers = pytest.mark.skipif(
+    importlib.util.find_spec("concurrent.processing.managers") is None,
+    reason="concurrent.processing.managers (issue 5) does not exist yet")
+
+
+class Greeter:
+    def greet(self):
+        return "hello"
+
+
+@needs_managers
+def test_custom_manager_with_creator_method_and_from_address():
+    from compat.processing import managers
+
+    with pytest.warns(LegacyNameWarning, match="CreatorMethod"):
+        class GreeterManager(managers.BaseManager):
+            Greeter = managers.CreatorMethod(Greeter)
+
+    manager = GreeterManager(address=("127.0.0.1", 0), authkey=b"key")
+    manager.start()
+    try:
+        assert manager.Greeter().greet() == "hello"
+        with pytest.warns(LegacyNameWarning, match="connect"):
+            remote = GreeterManager.fromAddress(manager.address, b"key")
+        assert remote.Greeter().greet() == "hello"
+    finally:
+        manager.shutdown()
+
+
+@needs_managers
+def test_serve_forever_delegates_to_the_server():
+    from compat.processing import managers
+
+    served = []
+
+    class Server:
+        def serve_forever(self):
+            served.append(True)
+
+    manager = managers.BaseManager(address=("127.0.0.1", 0), authkey=b"key")
+    manager.get_server = Server
+    with pytest.warns(LegacyNameWarning, match=r"get_server\(\)\.serve_forever\(\)"):
+        manager.serveForever()
+    assert served == [True]
+
+
+@needs_managers
+def test_manager_proxies_keep_legacy_names():
+    manager = legacy.Manager()
+    try:
+        event = manager.Event()
+        event.set()
+        with pytest.warns(LegacyNameWarning):
+            assert event.isSet() is True
+    finally:
+        manager.shutdown()
