@@ -1,3 +1,4 @@
+# Old-style code on purpose: compat must run it unchanged (lint ignores set in pyproject).
 # A Python 2.6-era threading program: camelCase names throughout.
 import threading
 from threading import Thread, currentThread, Condition, Event, Timer

@@ -1,3 +1,4 @@
+# Old-style code on purpose: compat must run it unchanged (lint ignores set in pyproject).
 # pyprocessing 0.52 style custom manager: a shared object type served by a manager process.
 import sys
 

@@ -1,3 +1,4 @@
+# Old-style code on purpose: compat must run it unchanged (lint ignores set in pyproject).
 # pyprocessing 0.52 style benchmark: objects per second through a queue, processes vs threads.
 import sys
 import time

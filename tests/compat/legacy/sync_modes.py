@@ -1,3 +1,4 @@
+# Old-style code on purpose: compat must run it unchanged (lint ignores set in pyproject).
 # pyprocessing 0.52 style: one test body run with processes, with threads
 # (processing.dummy) and with a manager's shared objects.
 import sys
