@@ -1,0 +1,149 @@
+"""The modes the bench compares, and how each one's API is found.
+
+A mode resolves every name the bench uses (``Worker``, ``Queue``, ``Pipe``, ``Lock`` ...) up front
+or on first use.  A name that a backend does not export yet makes the mode *unavailable* for the
+figures that need it, with the reason: the bench reports that instead of crashing or guessing.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BASELINE",
+    "Backend",
+    "LINEAR",
+    "MODE_NAMES",
+    "OURS_PROCESSING",
+    "OURS_THREADING",
+    "STDLIB_PROCESSING",
+    "STDLIB_THREADING",
+    "Unavailable",
+    "default_start_method",
+    "load_backend",
+]
+
+LINEAR = "linear"
+STDLIB_THREADING = "threading"
+OURS_THREADING = "concurrent.threading"
+STDLIB_PROCESSING = "multiprocessing"
+OURS_PROCESSING = "concurrent.processing"
+
+MODE_NAMES = (LINEAR, STDLIB_THREADING, OURS_THREADING, STDLIB_PROCESSING, OURS_PROCESSING)
+WORKER_MODES = MODE_NAMES[1:]
+# Each of our backends is reported beside the stdlib mode it replaces.
+BASELINE = {OURS_THREADING: STDLIB_THREADING, OURS_PROCESSING: STDLIB_PROCESSING}
+
+
+class Unavailable(Exception):
+    """A mode cannot run a figure; the message says why (shown as ``unavailable: <reason>``)."""
+
+
+def default_start_method() -> str:
+    """The platform's default start method, read without fixing it for this process."""
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()[0]
+
+
+@dataclass
+class Backend:
+    """One mode's API: ``get(name)`` returns the object the mode uses for ``name``."""
+
+    mode: str
+    kind: str  # "thread" or "process"
+    names: dict = field(repr=False)
+    source: str = ""
+
+    def get(self, name: str):
+        try:
+            return self.names[name]
+        except KeyError:
+            raise Unavailable(f"{self.source or self.mode} has no {name} yet") from None
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    @property
+    def is_process(self) -> bool:
+        return self.kind == "process"
+
+
+API_NAMES = ("Worker", "Queue", "Pipe", "Lock", "RLock", "Condition", "Pool", "Manager")
+
+
+def _stdlib_threading() -> Backend:
+    import queue
+    import threading
+
+    from multiprocessing import dummy
+
+    names = {
+        "Worker": threading.Thread,
+        "Queue": queue.Queue,
+        "Pipe": dummy.Pipe,
+        "Lock": threading.Lock,
+        "RLock": threading.RLock,
+        "Condition": threading.Condition,
+        "Pool": dummy.Pool,
+        "Manager": dummy.Manager,
+    }
+    return Backend(STDLIB_THREADING, "thread", names, "threading")
+
+
+def _stdlib_processing(method: str) -> Backend:
+    import multiprocessing
+
+    context = multiprocessing.get_context(method)
+    names = {name: getattr(context, name) for name in API_NAMES if name != "Worker"}
+    names["Worker"] = context.Process
+    return Backend(STDLIB_PROCESSING, "process", names, f"multiprocessing ({method})")
+
+
+def _exported(source, label: str) -> dict:
+    """The API names ``source`` has; ``Worker`` falls back to the contract's ``Process``."""
+    names = {name: getattr(source, name) for name in API_NAMES if hasattr(source, name)}
+    if "Worker" not in names and hasattr(source, "Process"):
+        names["Worker"] = source.Process
+    if not names:
+        raise Unavailable(f"{label} exports none of {', '.join(API_NAMES)} yet")
+    return names
+
+
+def _import(module_name: str):
+    try:
+        return importlib.import_module(module_name)
+    except Exception as exc:
+        raise Unavailable(f"cannot import {module_name}: {type(exc).__name__}: {exc}") from None
+
+
+def _ours_threading() -> Backend:
+    module = _import(OURS_THREADING)
+    return Backend(OURS_THREADING, "thread", _exported(module, OURS_THREADING), OURS_THREADING)
+
+
+def _ours_processing(method: str) -> Backend:
+    module = _import(OURS_PROCESSING)
+    get_context = getattr(module, "get_context", None)
+    if get_context is None:
+        raise Unavailable(f"{OURS_PROCESSING} has no get_context yet")
+    try:
+        context = get_context(method)
+    except Exception as exc:
+        raise Unavailable(
+            f"{OURS_PROCESSING}.get_context({method!r}) failed: {type(exc).__name__}: {exc}"
+        ) from None
+    label = f"{OURS_PROCESSING} ({method})"
+    return Backend(OURS_PROCESSING, "process", _exported(context, label), label)
+
+
+def load_backend(mode: str, start_method: str) -> Backend:
+    """The API of worker mode ``mode``; raises ``Unavailable`` when it cannot run at all."""
+    if mode == STDLIB_THREADING:
+        return _stdlib_threading()
+    if mode == STDLIB_PROCESSING:
+        return _stdlib_processing(start_method)
+    if mode == OURS_THREADING:
+        return _ours_threading()
+    if mode == OURS_PROCESSING:
+        return _ours_processing(start_method)
+    raise ValueError(f"unknown worker mode {mode!r}; choose from {', '.join(WORKER_MODES)}")

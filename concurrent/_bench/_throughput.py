@@ -1,0 +1,188 @@
+"""pyprocessing's own benchmarks: how many operations per second each primitive sustains.
+
+queue and pipe: small objects from one worker to the parent; lock and rlock: acquire/release
+pairs in one worker; condition: notify/wait round trips between the parent and one worker;
+manager list/dict: item reads through a manager's proxy.  Worker and manager start-up are
+outside the timed part: these figures are the steady-state cost per operation.
+"""
+
+import time
+from functools import partial
+
+from concurrent._bench import _workloads
+from concurrent._bench._modes import Backend, Unavailable
+from concurrent._bench._results import Results, record
+from concurrent._bench._runner import rotate
+from concurrent._bench._workers import BenchError, close_channel, finish_workers, start_workers
+
+__all__ = ["FULL_COUNTS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
+
+SECTION = "throughput"
+UNIT = "ops/s"
+ITEM = ("hello", 42, 3.5)  # a small mixed object, as pyprocessing's queue test sent
+
+FULL_COUNTS = {"queue": 100_000, "pipe": 100_000, "lock": 1_000_000, "rlock": 1_000_000,
+               "condition": 20_000, "manager_list": 20_000, "manager_dict": 20_000}
+QUICK_COUNTS = {"queue": 10_000, "pipe": 10_000, "lock": 500_000, "rlock": 500_000,
+                "condition": 2_000, "manager_list": 2_000, "manager_dict": 2_000}
+THROUGHPUT_NAMES = tuple(FULL_COUNTS)
+
+DESCRIPTIONS = {
+    "queue": "small objects from a worker to the parent through a Queue",
+    "pipe": "small objects from a worker to the parent through a Pipe",
+    "lock": "Lock acquire/release pairs",
+    "rlock": "RLock acquire/release pairs",
+    "condition": "Condition notify/wait round trips between the parent and a worker",
+    "manager_list": "item reads through a Manager().list proxy",
+    "manager_dict": "item reads through a Manager().dict proxy",
+}
+
+
+def _queue(backend: Backend, count: int, timeout: float) -> float:
+    channel = backend.get("Queue")()
+    failures: list = []
+    deadline = time.monotonic() + timeout
+    flushed = False
+    try:
+        workers = start_workers(backend, _workloads.put_items, (channel, count + 1), 1, failures)
+        try:
+            channel.get(timeout=timeout)  # the first item: the worker is running
+            started = time.perf_counter()
+            for _ in range(count):
+                channel.get(timeout=max(0.0, deadline - time.monotonic()))
+            elapsed = time.perf_counter() - started
+        finally:
+            finish_workers(backend, workers, failures, deadline)
+        flushed = True
+    finally:
+        close_channel(channel, flush=flushed)
+    return elapsed
+
+
+def _pipe(backend: Backend, count: int, timeout: float) -> float:
+    receiver, sender = backend.get("Pipe")()
+    failures: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        workers = start_workers(backend, _workloads.send_items, (sender, count, ITEM), 1, failures)
+        try:
+            _receive(receiver, deadline)  # READY: the worker is running
+            started = time.perf_counter()
+            for _ in range(count):
+                _receive(receiver, deadline)
+            elapsed = time.perf_counter() - started
+        finally:
+            finish_workers(backend, workers, failures, deadline)
+    finally:
+        receiver.close()
+        sender.close()
+    return elapsed
+
+
+def _receive(connection, deadline: float):
+    if not connection.poll(max(0.0, deadline - time.monotonic())):
+        raise BenchError("pipe: nothing received before the deadline")
+    return connection.recv()
+
+
+def _acquire_release(factory_name: str):
+    def measure(backend: Backend, count: int, timeout: float) -> float:
+        lock = backend.get(factory_name)()
+        acquire, release = lock.acquire, lock.release
+        started = time.perf_counter()
+        for _ in range(count):
+            acquire()
+            release()
+        return time.perf_counter() - started
+
+    return measure
+
+
+def _condition(backend: Backend, count: int, timeout: float) -> float:
+    condition = backend.get("Condition")()
+    failures: list = []
+    deadline = time.monotonic() + timeout
+    with condition:
+        args = (condition, count, timeout)
+        workers = start_workers(backend, _workloads.condition_partner, args, 1, failures)
+        try:
+            if not condition.wait(timeout):
+                raise BenchError("condition: the worker never notified")
+            started = time.perf_counter()
+            for _ in range(count):
+                condition.notify()
+                if not condition.wait(max(0.0, deadline - time.monotonic())):
+                    raise BenchError("condition: the worker stopped answering")
+            elapsed = time.perf_counter() - started
+        finally:
+            condition.release()
+            try:
+                finish_workers(backend, workers, failures, deadline)
+            finally:
+                condition.acquire()
+    return elapsed
+
+
+def _manager(kind: str):
+    def measure(backend: Backend, count: int, timeout: float) -> float:
+        manager = backend.get("Manager")()
+        try:
+            if kind == "list":
+                shared = manager.list(range(10))
+            else:
+                shared = manager.dict({key: key for key in range(10)})
+            started = time.perf_counter()
+            for index in range(count):
+                shared[index % 10]
+            elapsed = time.perf_counter() - started
+            del shared  # release the proxy while its manager still runs
+        finally:
+            shutdown = getattr(manager, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        return elapsed
+
+    return measure
+
+
+def _rate(measure, backend: Backend, count: int, timeout: float) -> float:
+    return count / measure(backend, count, timeout)
+
+
+MEASURES = {
+    "queue": _queue,
+    "pipe": _pipe,
+    "lock": _acquire_release("Lock"),
+    "rlock": _acquire_release("RLock"),
+    "condition": _condition,
+    "manager_list": _manager("list"),
+    "manager_dict": _manager("dict"),
+}
+
+
+def run_throughput(
+    results: Results,
+    names,
+    counts: dict,
+    backends: dict,
+    repeat: int,
+    progress,
+    timeout: float = 120.0,
+) -> None:
+    """Add ``repeat`` interleaved ops/s samples per (benchmark, mode) to ``results``."""
+    modes = list(backends)
+    for name in names:
+        results.tests[name] = DESCRIPTIONS[name]
+        for mode in modes:
+            figure = results.figure(SECTION, name, counts[name], mode, UNIT)
+            if isinstance(backends[mode], Unavailable):
+                figure.unavailable = str(backends[mode])
+    for round_number in range(repeat):
+        for name in names:
+            for mode in rotate(modes, round_number):
+                figure = results.find(SECTION, name, counts[name], mode)
+                if figure.unavailable:
+                    continue
+                progress.step(f"{name} throughput, {mode}")
+                record(figure, partial(_rate, MEASURES[name], backends[mode], counts[name],
+                                       timeout))

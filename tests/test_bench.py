@@ -1,0 +1,378 @@
+"""``python -m concurrent bench``: argument checks, tiny real runs, outputs, and clean-up."""
+
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from concurrent._bench import _cli, _payloads, _runner, _throughput, _workloads
+from concurrent._bench._httpserver import LocalHTTPServer
+from concurrent._bench._modes import (
+    OURS_PROCESSING,
+    OURS_THREADING,
+    STDLIB_PROCESSING,
+    STDLIB_THREADING,
+    Backend,
+    Unavailable,
+    default_start_method,
+    load_backend,
+)
+from concurrent._bench._plot import matplotlib_available
+from concurrent._bench._progress import Progress
+from concurrent._bench._report import format_table, to_json
+from concurrent._bench._results import Results
+from concurrent._bench._workers import BenchError
+
+STDLIB_MODES = (STDLIB_THREADING, STDLIB_PROCESSING)
+
+
+def _children() -> set[int]:
+    """This process's child pids, from /proc (every thread's list)."""
+    pids: set[int] = set()
+    task_dir = f"/proc/{os.getpid()}/task"
+    for task in os.listdir(task_dir):
+        try:
+            with open(f"{task_dir}/{task}/children") as listing:
+                pids.update(int(pid) for pid in listing.read().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _is_stdlib_helper(pid: int) -> bool:
+    """multiprocessing's resource tracker and fork server outlive a run by design."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            command = cmdline.read()
+    except OSError:  # it has ended meanwhile
+        return True
+    return b"resource_tracker" in command or b"forkserver" in command
+
+
+@pytest.fixture(autouse=True)
+def no_new_children():
+    """Every bench test must end with no child process it started still running."""
+    if not os.path.isdir(f"/proc/{os.getpid()}/task"):
+        pytest.skip("needs /proc to list child processes")
+    before = _children()
+    yield
+    assert {pid for pid in _children() - before if not _is_stdlib_helper(pid)} == set()
+
+
+def _stdlib_backends() -> dict:
+    return {mode: load_backend(mode, default_start_method()) for mode in STDLIB_MODES}
+
+
+class _Silent:
+    def step(self, label: str) -> None:
+        pass
+
+
+# -- argument parsing and errors -------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--workers", "0"], "'0'"),
+        (["--workers", "two"], "'two'"),
+        (["--repeat", "-1"], "'-1'"),
+        (["--sections", "workloads,speed"], "'workloads,speed'"),
+        (["--workloads", "fib"], "'fib'"),
+        (["--modes", "asyncio"], "'asyncio'"),
+        (["--start-method", "vfork"], "'vfork'"),
+        (["--plot", "speed.pdf"], "'speed.pdf'"),
+        (["--json", "/no/such/dir/out.json"], "'/no/such/dir'"),
+        (["--bogus"], "--bogus"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_value(capsys, argv, named):
+    with pytest.raises(SystemExit) as exited:
+        _cli.main(argv)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("usage: python -m concurrent bench")
+    assert named in error
+
+
+def test_defaults_and_lists_parse():
+    args = _cli.build_parser().parse_args(["--workers", "1,2,2", "--modes", "threading"])
+    assert args.workers == [1, 2]
+    assert args.modes == [STDLIB_THREADING]
+    assert args.sections == list(_cli.SECTIONS)
+    assert args.repeat is None and not args.quick
+
+
+def test_plot_without_matplotlib_names_the_extra(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(_cli, "matplotlib_available", lambda: False)
+    with pytest.raises(SystemExit) as exited:
+        _cli.main(["--plot", str(tmp_path / "speed.png")])
+    assert exited.value.code == 2
+    assert "pip install 'concurrent-pep371[plot]'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(matplotlib_available(), reason="matplotlib is installed here")
+def test_plot_really_missing_matplotlib_is_refused_before_running(capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        _cli.main(["--plot", str(tmp_path / "speed.svg")])
+    assert "concurrent-pep371[plot]" in capsys.readouterr().err
+    assert not (tmp_path / "speed.svg").exists()
+
+
+# -- the workloads compute what they claim ---------------------------------------------------
+
+def test_workload_functions_compute_real_results(tmp_path):
+    assert _workloads.fibonacci(10) == 55
+    assert _workloads.sum_primes(30) == 2 + 3 + 5 + 7 + 11 + 13 + 17 + 19 + 23 + 29
+    path = str(tmp_path / "lines.txt")
+    _workloads.write_text_file(path, 10_000)
+    assert os.path.getsize(path) > 5_000
+    assert _workloads.file_io(path, 50, seed=1) > 0
+    assert _workloads.payload_size(b"abc") == 3
+    assert _workloads.payload_size(memoryview(b"abcd")) == 4
+
+
+# -- the HTTP server -------------------------------------------------------------------------
+
+def test_http_server_serves_then_stops():
+    server = LocalHTTPServer()
+    with server:
+        assert server.running
+        received = _workloads.http_get(server.host, server.port, 3)
+        assert received > 0 and received % 3 == 0
+    assert not server.running
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((server.host, server.port), timeout=5).close()
+
+
+def test_prepared_workloads_clean_up_file_and_server():
+    with _runner.prepared_workloads(["file_io", "http"], _runner.QUICK_SIZES) as workloads:
+        path = workloads[0].args[0]
+        host, port = workloads[1].args[:2]
+        assert os.path.exists(path)
+        assert _workloads.http_get(host, port, 1) > 0
+    assert not os.path.exists(path)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((host, port), timeout=5).close()
+
+
+def test_unknown_workload_is_refused():
+    with pytest.raises(ValueError, match="'fib'"):
+        with _runner.prepared_workloads(["fib"], _runner.QUICK_SIZES):
+            pass
+
+
+# -- a tiny real run through the command line ------------------------------------------------
+
+def _check_figure(document: dict, figures: dict) -> None:
+    """A figure's median and best really summarize its samples, and its ratios follow."""
+    samples = document["samples"]
+    assert samples and all(value > 0 and math.isfinite(value) for value in samples)
+    assert document["median"] == pytest.approx(sorted(samples)[len(samples) // 2])
+    better = max if document["unit"] != "s" else min
+    assert document["best"] == better(samples)
+    ratio = document["vs_stdlib"]
+    if ratio is not None:
+        baseline = figures[(document["test"], document["param"], ratio["baseline"])]
+        if document["unit"] == "s":
+            expected = baseline["median"] / document["median"]
+        else:
+            expected = document["median"] / baseline["median"]
+        assert ratio["ratio"] == pytest.approx(expected)
+    if "speedup_vs_linear" in document:
+        linear = figures[(document["test"], document["param"], "linear")]
+        assert document["speedup_vs_linear"] == pytest.approx(linear["median"] / document["median"])
+
+
+def test_tiny_run_prints_a_table_and_writes_real_json(capsys, tmp_path):
+    out = tmp_path / "bench.json"
+    status = _cli.main([
+        "--sections", "workloads", "--workloads", "empty,fibonacci,queue",
+        "--workers", "1,2", "--repeat", "1", "--json", str(out),
+    ])
+    assert status == 0
+    table = capsys.readouterr().out
+    for text in ("PEP 371 workloads", "fibonacci: fibonacci(", "linear", "threading",
+                 "multiprocessing", OURS_THREADING, OURS_PROCESSING, "vs"):
+        assert text in table
+    document = json.loads(out.read_text())
+    assert document["meta"]["workers"] == [1, 2] and document["meta"]["repeat"] == 1
+    figures = {(f["test"], f["param"], f["mode"]): f for f in document["figures"]}
+    for test in ("empty", "fibonacci", "queue"):
+        for workers in (1, 2):
+            for mode in ("linear", *STDLIB_MODES):
+                assert figures[(test, workers, mode)]["unavailable"] is None
+    for figure in document["figures"]:
+        if figure["unavailable"] is None:
+            _check_figure(figure, figures)
+        else:
+            assert figure["mode"] in (OURS_THREADING, OURS_PROCESSING)
+            assert figure["median"] is None and figure["vs_stdlib"] is None
+            assert f"{figure['mode']}: unavailable: {figure['unavailable']}" in table
+
+
+def test_spawn_run_through_the_real_command(tmp_path):
+    out = tmp_path / "spawn.json"
+    command = [sys.executable, "-m", "concurrent", "bench", "--start-method", "spawn",
+               "--sections", "workloads", "--workloads", "fibonacci", "--workers", "2",
+               "--repeat", "1", "--modes", "multiprocessing", "--json", str(out)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=50,
+                              cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert finished.returncode == 0, finished.stderr
+    assert "start method spawn" in finished.stdout
+    assert finished.stderr == ""  # no progress line: stderr is not a terminal
+    document = json.loads(out.read_text())
+    assert document["meta"]["start_method"] == "spawn"
+    (figure,) = [f for f in document["figures"] if f["mode"] == "multiprocessing"]
+    assert figure["samples"][0] > 0
+
+
+# -- the other sections, called directly with tiny sizes -------------------------------------
+
+def test_throughput_figures_are_real_rates():
+    results = Results(meta={"repeat": 1})
+    counts = {"queue": 200, "pipe": 200, "lock": 1000, "rlock": 1000, "condition": 50,
+              "manager_list": 50, "manager_dict": 50}
+    _throughput.run_throughput(results, _throughput.THROUGHPUT_NAMES, counts,
+                               _stdlib_backends(), 1, _Silent(), timeout=30)
+    assert len(results.figures) == len(counts) * len(STDLIB_MODES)
+    for figure in results.figures:
+        assert figure.ok, figure.unavailable
+        assert figure.unit == "ops/s" and figure.samples[0] > 0
+    assert "pyprocessing's benchmarks" in format_table(results)
+
+
+def test_payload_figures_are_real_and_fractions_of_memcpy():
+    results = Results(meta={"repeat": 1})
+    _payloads.run_payloads(results, [1], _payloads.CHANNELS, _stdlib_backends(), 1, _Silent(),
+                           with_numpy=False, timeout=30)
+    assert len(results.figures) == len(_payloads.CHANNELS) * len(STDLIB_MODES)
+    memcpy = results.memcpy_mb_s("bytes 1 MB")
+    assert memcpy > 0
+    for figure in results.figures:
+        assert figure.ok, figure.unavailable
+        assert figure.param == "bytes 1 MB" and figure.samples[0] > 0
+        assert results.memcpy_fraction(figure) == pytest.approx(figure.median / memcpy)
+    document = to_json(results)
+    assert document["memcpy_mb_s"]["bytes 1 MB"]["median"] == memcpy
+    assert "Large payloads" in format_table(results)
+
+
+@pytest.mark.skipif(not _payloads.numpy_available(), reason="numpy is not installed")
+def test_numpy_payloads_through_a_process_pipe():
+    results = Results()
+    backends = {STDLIB_PROCESSING: load_backend(STDLIB_PROCESSING, default_start_method())}
+    _payloads.run_payloads(results, [1], ["Pipe"], backends, 1, _Silent(), with_numpy=True,
+                           timeout=30)
+    numpy_figure = results.find("payloads", "Pipe", "numpy 1 MB", STDLIB_PROCESSING)
+    assert numpy_figure.ok and numpy_figure.samples[0] > 0
+
+
+# -- unavailable modes are reported, never faked ---------------------------------------------
+
+def test_unavailable_backend_and_missing_name_are_reported():
+    threading_backend = load_backend(STDLIB_THREADING, default_start_method())
+    without_queue = dict(threading_backend.names)
+    del without_queue["Queue"]
+    backends = {
+        STDLIB_THREADING: threading_backend,
+        OURS_THREADING: Backend(OURS_THREADING, "thread", without_queue, OURS_THREADING),
+        STDLIB_PROCESSING: threading_backend,
+        OURS_PROCESSING: Unavailable("concurrent.processing has no get_context yet"),
+    }
+    backends[STDLIB_PROCESSING] = load_backend(STDLIB_PROCESSING, default_start_method())
+    results = Results(meta={"repeat": 1})
+    with _runner.prepared_workloads(["empty", "queue"], _runner.QUICK_SIZES) as workloads:
+        _runner.run_workloads(results, workloads, [1], backends, 1, _Silent(), timeout=30)
+    empty = results.find("workloads", "empty", 1, OURS_THREADING)
+    queue = results.find("workloads", "queue", 1, OURS_THREADING)
+    assert empty.ok and empty.samples[0] > 0
+    assert not queue.ok and queue.unavailable == "concurrent.threading has no Queue yet"
+    processing = results.find("workloads", "empty", 1, OURS_PROCESSING)
+    assert processing.samples == [] and results.vs_stdlib(processing) is None
+    table = format_table(results)
+    assert "concurrent.threading: unavailable: concurrent.threading has no Queue yet" in table
+    assert "concurrent.processing: unavailable: concurrent.processing has no get_context" in table
+
+
+def test_a_failing_backend_of_ours_is_reported_not_raised():
+    def broken(*args, **kwargs):
+        raise OSError("half-built backend")
+
+    names = dict(load_backend(STDLIB_THREADING, default_start_method()).names, Worker=broken)
+    backends = {OURS_THREADING: Backend(OURS_THREADING, "thread", names, OURS_THREADING)}
+    results = Results()
+    with _runner.prepared_workloads(["empty"], _runner.QUICK_SIZES) as workloads:
+        _runner.run_workloads(results, workloads, [1], backends, 1, _Silent(), timeout=30)
+    figure = results.find("workloads", "empty", 1, OURS_THREADING)
+    assert figure.unavailable == "failed: OSError: half-built backend"
+
+
+def test_a_stdlib_failure_stops_the_run_with_status_1(capsys, monkeypatch):
+    def failing(workload, workers):
+        raise BenchError(f"linear {workload.name} broke")
+
+    monkeypatch.setattr(_runner, "_time_linear", failing)
+    status = _cli.main(["--sections", "workloads", "--workloads", "empty", "--workers", "1",
+                        "--repeat", "1", "--modes", "threading"])
+    assert status == 1
+    captured = capsys.readouterr()
+    assert "python -m concurrent bench: failed: linear empty broke" in captured.err
+    assert captured.out == ""
+
+
+def test_ratios_follow_the_medians():
+    results = Results()
+    for mode, samples in ((STDLIB_THREADING, [2.0, 4.0, 3.0]), (OURS_THREADING, [1.0, 1.5, 9.0])):
+        results.figure("workloads", "fib", 2, mode, "s").samples.extend(samples)
+    results.figure("workloads", "fib", 2, "linear", "s").samples.append(6.0)
+    ours = results.find("workloads", "fib", 2, OURS_THREADING)
+    assert (ours.median, ours.best) == (1.5, 1.0)
+    assert results.vs_stdlib(ours) == pytest.approx(3.0 / 1.5)
+    assert results.speedup(ours) == pytest.approx(6.0 / 1.5)
+    for mode, rate in ((STDLIB_THREADING, 100.0), (OURS_THREADING, 250.0)):
+        results.figure("throughput", "lock", 10, mode, "ops/s").samples.append(rate)
+    assert results.vs_stdlib(results.find("throughput", "lock", 10, OURS_THREADING)) == 2.5
+
+
+# -- progress line and plot ------------------------------------------------------------------
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.written = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.written.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_line_only_on_a_terminal():
+    quiet, live = _Stream(False), _Stream(True)
+    for stream in (quiet, live):
+        progress = Progress(2, stream)
+        progress.step("fibonacci, 2 worker(s), threading")
+        progress.finish()
+    assert quiet.written == []
+    assert live.written[0].startswith("\r") and "[1/2]" in live.written[0]
+    assert "fibonacci, 2 worker(s), threading" in live.written[0]
+    assert live.written[-1] == "\r\x1b[K"
+
+
+@pytest.mark.skipif(not matplotlib_available(), reason="matplotlib (the plot extra) not installed")
+@pytest.mark.parametrize("extension", ["png", "svg"])
+def test_plot_file_is_written(tmp_path, capsys, extension):
+    out = tmp_path / f"speed.{extension}"
+    status = _cli.main(["--sections", "workloads", "--workloads", "empty", "--workers", "1,2",
+                        "--repeat", "1", "--modes", "threading", "--plot", str(out)])
+    assert status == 0
+    assert out.stat().st_size > 1000
+    head = out.read_bytes()[:200]
+    assert head.startswith(b"\x89PNG") if extension == "png" else b"<svg" in out.read_bytes()
