@@ -9,7 +9,7 @@ import time
 from concurrent._bench import _payloads, _runner, _throughput
 from concurrent._bench._modes import (
     WORKER_MODES,
-    Unavailable,
+    UnavailableError,
     default_start_method,
     load_backend,
 )
@@ -146,7 +146,7 @@ def _backends(modes, start_method: str) -> dict:
     for mode in modes:
         try:
             found[mode] = load_backend(mode, start_method)
-        except Unavailable as exc:
+        except UnavailableError as exc:
             found[mode] = exc
     return found
 
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace, progress_stream=None) -> Results:
     repeat = args.repeat or (QUICK_REPEAT if args.quick else FULL_REPEAT)
     results = Results(meta=_machine(args, start_method, repeat))
     backends = _backends(args.modes, start_method)
-    available = sum(not isinstance(backend, Unavailable) for backend in backends.values())
+    available = sum(not isinstance(backend, UnavailableError) for backend in backends.values())
     sizes_mb = args.sizes or (_payloads.QUICK_SIZES_MB if args.quick else _payloads.FULL_SIZES_MB)
     with_numpy = not args.no_numpy and _payloads.numpy_available()
     steps = 0

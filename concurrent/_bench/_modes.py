@@ -17,7 +17,7 @@ __all__ = [
     "OURS_THREADING",
     "STDLIB_PROCESSING",
     "STDLIB_THREADING",
-    "Unavailable",
+    "UnavailableError",
     "default_start_method",
     "load_backend",
 ]
@@ -34,7 +34,7 @@ WORKER_MODES = MODE_NAMES[1:]
 BASELINE = {OURS_THREADING: STDLIB_THREADING, OURS_PROCESSING: STDLIB_PROCESSING}
 
 
-class Unavailable(Exception):
+class UnavailableError(Exception):
     """A mode cannot run a figure; the message says why (shown as ``unavailable: <reason>``)."""
 
 
@@ -58,7 +58,7 @@ class Backend:
         try:
             return self.names[name]
         except KeyError:
-            raise Unavailable(f"{self.source or self.mode} has no {name} yet") from None
+            raise UnavailableError(f"{self.source or self.mode} has no {name} yet") from None
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -105,7 +105,7 @@ def _exported(source, label: str) -> dict:
     if "Worker" not in names and hasattr(source, "Process"):
         names["Worker"] = source.Process
     if not names:
-        raise Unavailable(f"{label} exports none of {', '.join(API_NAMES)} yet")
+        raise UnavailableError(f"{label} exports none of {', '.join(API_NAMES)} yet")
     return names
 
 
@@ -113,7 +113,8 @@ def _import(module_name: str):
     try:
         return importlib.import_module(module_name)
     except Exception as exc:
-        raise Unavailable(f"cannot import {module_name}: {type(exc).__name__}: {exc}") from None
+        reason = f"cannot import {module_name}: {type(exc).__name__}: {exc}"
+        raise UnavailableError(reason) from None
 
 
 def _ours_threading() -> Backend:
@@ -125,11 +126,11 @@ def _ours_processing(method: str) -> Backend:
     module = _import(OURS_PROCESSING)
     get_context = getattr(module, "get_context", None)
     if get_context is None:
-        raise Unavailable(f"{OURS_PROCESSING} has no get_context yet")
+        raise UnavailableError(f"{OURS_PROCESSING} has no get_context yet")
     try:
         context = get_context(method)
     except Exception as exc:
-        raise Unavailable(
+        raise UnavailableError(
             f"{OURS_PROCESSING}.get_context({method!r}) failed: {type(exc).__name__}: {exc}"
         ) from None
     label = f"{OURS_PROCESSING} ({method})"
@@ -137,7 +138,7 @@ def _ours_processing(method: str) -> Backend:
 
 
 def load_backend(mode: str, start_method: str) -> Backend:
-    """The API of worker mode ``mode``; raises ``Unavailable`` when it cannot run at all."""
+    """The API of worker mode ``mode``; raises ``UnavailableError`` when it cannot run at all."""
     if mode == STDLIB_THREADING:
         return _stdlib_threading()
     if mode == STDLIB_PROCESSING:

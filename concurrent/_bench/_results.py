@@ -8,7 +8,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from concurrent._bench._modes import BASELINE, LINEAR, Unavailable
+from concurrent._bench._modes import BASELINE, LINEAR, UnavailableError
 
 __all__ = ["Figure", "Results", "SECONDS", "record"]
 
@@ -57,7 +57,7 @@ def record(figure: Figure, measure: Callable[[], float]) -> None:
     """
     try:
         sample = measure()
-    except Unavailable as exc:
+    except UnavailableError as exc:
         figure.unavailable = str(exc)
         return
     except Exception as exc:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from concurrent._bench import _workloads
-from concurrent._bench._modes import LINEAR, Backend, Unavailable
+from concurrent._bench._modes import LINEAR, Backend, UnavailableError
 from concurrent._bench._results import SECONDS, Results, record
 from concurrent._bench._workers import BenchError, close_channel, finish_workers, start_workers
 
@@ -168,7 +168,7 @@ def run_workloads(
 ) -> None:
     """Add ``repeat`` interleaved samples per (workload, workers, mode) to ``results``.
 
-    ``backends`` maps each worker mode to its ``Backend`` or to the ``Unavailable`` reason.
+    ``backends`` maps each worker mode to its ``Backend`` or to the ``UnavailableError`` reason.
     """
     modes = [LINEAR, *backends]
     for workload in workloads:
@@ -176,7 +176,7 @@ def run_workloads(
         for workers in worker_counts:
             for mode in modes:
                 figure = results.figure(SECTION, workload.name, workers, mode, SECONDS)
-                if isinstance(backends.get(mode), Unavailable):
+                if isinstance(backends.get(mode), UnavailableError):
                     figure.unavailable = str(backends[mode])
     for round_number in range(repeat):
         for workload in workloads:

@@ -10,7 +10,7 @@ import time
 from functools import partial
 
 from concurrent._bench import _workloads
-from concurrent._bench._modes import Backend, Unavailable
+from concurrent._bench._modes import Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
 from concurrent._bench._workers import BenchError, close_channel, finish_workers, start_workers
@@ -175,7 +175,7 @@ def run_throughput(
         results.tests[name] = DESCRIPTIONS[name]
         for mode in modes:
             figure = results.figure(SECTION, name, counts[name], mode, UNIT)
-            if isinstance(backends[mode], Unavailable):
+            if isinstance(backends[mode], UnavailableError):
                 figure.unavailable = str(backends[mode])
     for round_number in range(repeat):
         for name in names:
