@@ -17,7 +17,7 @@ from concurrent._bench._modes import (
     STDLIB_PROCESSING,
     STDLIB_THREADING,
     Backend,
-    Unavailable,
+    UnavailableError,
     default_start_method,
     load_backend,
 )
@@ -281,7 +281,7 @@ def test_unavailable_backend_and_missing_name_are_reported():
         STDLIB_THREADING: threading_backend,
         OURS_THREADING: Backend(OURS_THREADING, "thread", without_queue, OURS_THREADING),
         STDLIB_PROCESSING: threading_backend,
-        OURS_PROCESSING: Unavailable("concurrent.processing has no get_context yet"),
+        OURS_PROCESSING: UnavailableError("concurrent.processing has no get_context yet"),
     }
     backends[STDLIB_PROCESSING] = load_backend(STDLIB_PROCESSING, default_start_method())
     results = Results(meta={"repeat": 1})
