@@ -4,9 +4,15 @@ Native C types (``_thread.lock``, ``_thread.RLock``) join these ABCs by ``regist
 never wrapped, so the hot path stays the C one.
 
 Timeouts, everywhere below: seconds as a float; ``None`` waits forever; a negative timeout raises
-``ValueError`` (a silent "don't wait" would hide the caller's bug).  ``acquire(blocking=True,
-timeout=-1)`` follows the lock convention: ``-1`` waits forever, any other negative value raises
-``ValueError``, as does a timeout given with ``blocking=False``.
+``ValueError`` (a silent "don't wait" would hide the caller's bug).
+
+The one exception is ``acquire`` of the lock-like primitives, which both backends leave as their
+native C method so the hot path never pays a Python frame.  ``acquire()``, ``acquire(False)``
+and ``acquire(True, timeout)`` with ``timeout >= 0`` mean the same on both.  Threads follow
+``threading``: ``-1`` waits forever (``None`` is a ``TypeError``), another negative value or a
+timeout with ``blocking=False`` raises ``ValueError``.  Processes follow ``multiprocessing``'s
+SemLock: the keyword is ``block``, ``None`` waits forever, a negative timeout means "do not
+wait".
 """
 
 import _thread
@@ -22,8 +28,7 @@ class _Acquirable(ABC):
     def acquire(self, blocking: bool = True, timeout: float | None = -1) -> bool:
         """Acquire; return True on success, False if ``blocking`` is false or time ran out.
 
-        ``ValueError`` for a negative timeout other than ``-1``, or a timeout with
-        ``blocking=False``.
+        ``None`` and negative timeouts differ by backend (see the module docstring).
         """
 
     @abstractmethod

@@ -1,0 +1,152 @@
+"""Proxies that keep working wherever they travel.
+
+multiprocessing's proxies put their authkey in a pickle only while a child process is being
+spawned, so a proxy sent through a queue to another program (or any process whose own authkey
+differs from the manager's) fails to authenticate.  These carry it always, and look up the
+transport (plain or TLS) for their manager's address in the process they land in.  The proxy
+behaviour itself (methods, iteration, item access, nesting) is multiprocessing's.
+"""
+
+from __future__ import annotations
+
+from multiprocessing import managers as _mp, process
+from typing import Any
+
+from concurrent.processing._managers_transport import client_for, uses_tls
+
+__all__ = [
+    "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "ConditionProxy", "DictProxy",
+    "EventProxy", "IteratorProxy", "ListProxy", "NamespaceProxy", "PoolProxy", "Portable",
+    "ValueProxy", "make_proxy_type", "portable",
+]
+
+
+class Portable:
+    """Mixin for ``BaseProxy`` subclasses: carry the authkey, pick the transport by address.
+
+    Pickling a proxy therefore puts its manager's authkey in the pickle: send proxies only to
+    processes you would give the key to.  It also records whether the manager serves TLS; the
+    receiving process must then have called ``use_tls`` for that address.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, token, serializer, *args, tls: bool | None = None, **kwds) -> None:
+        self._tls_required = bool(tls) or uses_tls(token.address)
+        super().__init__(token, serializer, *args, **kwds)
+
+    @property
+    def _Client(self):  # noqa: N802 - the attribute multiprocessing's code calls
+        return client_for(self._token.address, self._tls_required)
+
+    @_Client.setter
+    def _Client(self, value) -> None:  # noqa: N802
+        pass  # BaseProxy.__init__ assigns the plain client; the address decides instead
+
+    def __reduce__(self):
+        kwds: dict[str, Any] = {"authkey": bytes(self._authkey), "tls": self._tls_required}
+        if getattr(self, "_isauto", False):
+            kwds["exposed"] = self._exposed_
+            return _mp.RebuildProxy, (AutoProxy, self._token, self._serializer, kwds)
+        return _mp.RebuildProxy, (type(self), self._token, self._serializer, kwds)
+
+
+_types: dict[tuple[str, tuple[str, ...]], type] = {}
+
+
+def _forward(name: str):
+    def method(self, /, *args, **kwds):
+        return self._callmethod(name, args, kwds)
+    method.__name__ = name
+    return method
+
+
+def make_proxy_type(name: str, exposed) -> type:
+    """A portable proxy class whose methods call ``exposed`` on the referent."""
+    exposed = tuple(exposed)
+    try:
+        return _types[(name, exposed)]
+    except KeyError:
+        pass
+    namespace = {meth: _forward(meth) for meth in exposed}
+    proxy_type = type(name, (Portable, _mp.BaseProxy), namespace)
+    proxy_type._exposed_ = exposed
+    _types[(name, exposed)] = proxy_type
+    return proxy_type
+
+
+def AutoProxy(token, serializer, manager=None, authkey=None, exposed=None, incref=True,  # noqa: N802
+              manager_owned=False, tls=None):
+    """A proxy for ``token`` exposing what the server says its referent exposes."""
+    if exposed is None:
+        conn = client_for(token.address, bool(tls))(token.address, authkey=authkey)
+        try:
+            exposed = _mp.dispatch(conn, None, "get_methods", (token,))
+        finally:
+            conn.close()
+    if authkey is None and manager is not None:
+        authkey = manager._authkey
+    if authkey is None:
+        authkey = process.current_process().authkey
+    proxy_type = make_proxy_type(f"AutoProxy[{token.typeid}]", exposed)
+    proxy = proxy_type(token, serializer, manager=manager, authkey=authkey, incref=incref,
+                       manager_owned=manager_owned, tls=tls)
+    proxy._isauto = True
+    return proxy
+
+
+class IteratorProxy(Portable, _mp.IteratorProxy):
+    """Proxy of an iterator (``Pool.imap`` results): ``next()`` runs in the manager."""
+
+
+class AcquirerProxy(Portable, _mp.AcquirerProxy):
+    """Proxy of a Lock, RLock, Semaphore or BoundedSemaphore; usable in ``with``."""
+
+
+class ConditionProxy(Portable, _mp.ConditionProxy):
+    """Proxy of a Condition: wait, wait_for, notify, notify_all."""
+
+
+class EventProxy(Portable, _mp.EventProxy):
+    """Proxy of an Event: is_set, set, clear, wait."""
+
+
+class BarrierProxy(Portable, _mp.BarrierProxy):
+    """Proxy of a Barrier: wait, abort, reset, parties, n_waiting, broken."""
+
+
+class NamespaceProxy(Portable, _mp.NamespaceProxy):
+    """Proxy of a Namespace: attribute access goes to the manager."""
+
+
+class ValueProxy(Portable, _mp.ValueProxy):
+    """Proxy of a Value: ``.value`` reads and writes the manager's copy."""
+
+
+class ListProxy(Portable, _mp.ListProxy):
+    """Proxy of a list: item access, len, in, iteration, += and *= like a list."""
+
+
+class DictProxy(Portable, _mp.DictProxy):
+    """Proxy of a dict: item access, len, in, iteration, keys/values/items like a dict."""
+
+
+class ArrayProxy(Portable, _mp.ArrayProxy):
+    """Proxy of an ``array.array``: item access and len."""
+
+
+class PoolProxy(Portable, _mp.PoolProxy):
+    """Proxy of a Pool running in the manager's process; also a context manager."""
+
+
+_PORTABLE = {base: ours for ours in (IteratorProxy, AcquirerProxy, ConditionProxy, EventProxy,
+                                     BarrierProxy, NamespaceProxy, ValueProxy, ListProxy,
+                                     DictProxy, ArrayProxy, PoolProxy)
+             for base in ours.__mro__[2:3]}
+
+
+def portable(proxytype: Any) -> Any:
+    """Our counterpart of a multiprocessing proxy type (or ``proxytype`` itself)."""
+    if proxytype is None or proxytype is _mp.AutoProxy:
+        return AutoProxy
+    return _PORTABLE.get(proxytype, proxytype)

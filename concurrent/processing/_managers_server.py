@@ -1,0 +1,138 @@
+"""The manager's server: multiprocessing's object server, hardened at its front door.
+
+Everything a client sends before it proves it knows the authkey is read as bytes with a size
+limit and a deadline; nothing is unpickled until the mutual HMAC challenge succeeded.  A client
+that fails (garbage, a wrong key, a truncated or huge frame, a plaintext client on a TLS server,
+a disconnect) is logged and dropped, and the server goes on serving everyone else.  The object
+table, reference counting and method dispatch are multiprocessing's, unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import struct
+import threading
+import time
+from multiprocessing import connection, managers as _mp
+from typing import Any
+
+from concurrent.processing._managers_transport import TLSListener
+
+__all__ = ["Server"]
+
+_log = logging.getLogger("concurrent.processing.managers")
+
+
+class _Deadline:
+    """Let ``deliver_challenge``/``answer_challenge`` wait at most until a deadline per read."""
+
+    def __init__(self, conn: Any, seconds: float) -> None:
+        self._conn = conn
+        self._deadline = time.monotonic() + seconds
+
+    def send_bytes(self, data: bytes) -> None:
+        self._conn.send_bytes(data)
+
+    def recv_bytes(self, maxlength: int | None = None) -> bytes:
+        left = self._deadline - time.monotonic()
+        if left <= 0 or not self._conn.poll(left):
+            raise TimeoutError("the client did not answer in time")
+        return self._conn.recv_bytes(maxlength)
+
+
+def _bound_reads(conn: Any, seconds: float | None) -> None:
+    """Make each read of ``conn``'s socket give up after ``seconds`` (``None``: never)."""
+    sock = socket.socket(fileno=os.dup(conn.fileno()))  # options belong to the shared socket
+    try:
+        whole = int(seconds or 0)
+        micro = int(((seconds or 0) - whole) * 1e6)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", whole, micro))
+    finally:
+        sock.close()
+
+
+class Server(_mp.Server):
+    """Serves a manager's objects; ``ssl_context`` (server side) turns TLS on."""
+
+    auth_timeout = 10.0  # seconds a client has to complete the TLS handshake and the challenge
+
+    def __init__(self, registry: dict, address: Any, authkey: bytes, serializer: str,
+                 ssl_context=None) -> None:
+        if ssl_context is None:
+            super().__init__(registry, address, authkey, serializer)
+            self._tls = None
+        else:
+            if serializer != "pickle":
+                raise ValueError(f"TLS works with serializer='pickle', not {serializer!r}")
+            if not (isinstance(address, tuple) and len(address) == 2):
+                raise ValueError(f"TLS needs a (host, port) address, not {address!r}")
+            if not isinstance(authkey, bytes):
+                raise TypeError(f"authkey must be bytes, not {type(authkey).__name__}")
+            self.registry = registry
+            self.authkey = _mp.process.AuthenticationString(authkey)
+            self._tls = TLSListener(address, ssl_context)
+            self.listener = self._tls
+            self.address = self._tls.address
+            self.id_to_obj = {"0": (None, ())}
+            self.id_to_refcount = {}
+            self.id_to_local_proxy_obj = {}
+            self.mutex = threading.Lock()
+
+    def accepter(self) -> None:
+        while True:
+            try:
+                conn = self.listener.accept()
+            except OSError as exc:
+                if getattr(self, "stop_event", None) is not None and self.stop_event.is_set():
+                    return
+                _log.warning("manager at %r: accept failed: %s", self.address, exc)
+                continue
+            threading.Thread(target=self.handle_request, args=(conn,), daemon=True).start()
+
+    def handle_request(self, conn: Any) -> None:
+        """Authenticate one client, then serve its request (multiprocessing's protocol)."""
+        try:
+            try:
+                if self._tls is not None:
+                    conn = self._tls.establish(conn, self.auth_timeout)
+                else:  # a client that sends half a frame and waits must not pin this thread
+                    _bound_reads(conn, self.auth_timeout)
+                guarded = _Deadline(conn, self.auth_timeout)
+                connection.deliver_challenge(guarded, self.authkey)
+                connection.answer_challenge(guarded, self.authkey)
+            except Exception as exc:
+                _log.warning("manager at %r rejected a client before authentication: %s: %s",
+                             self.address, type(exc).__name__, exc)
+                return
+            if self._tls is not None:
+                conn.settimeout(None)
+            else:
+                _bound_reads(conn, None)
+            self._serve_request(conn)
+        except SystemExit:  # serve_client() ends a finished client with sys.exit(0)
+            pass
+        finally:
+            conn.close()
+
+    def _serve_request(self, conn: Any) -> None:
+        try:
+            request = conn.recv()
+            _ignored, funcname, args, kwds = request
+            if funcname not in self.public:
+                raise ValueError(f"{funcname!r} is not a manager request")
+            func = getattr(self, funcname)
+        except Exception as exc:
+            _log.warning("manager at %r rejected a malformed request: %s: %s",
+                         self.address, type(exc).__name__, exc)
+            message = ("#TRACEBACK", _mp.format_exc())
+        else:
+            try:
+                message = ("#RETURN", func(conn, *args, **kwds))
+            except Exception:
+                message = ("#TRACEBACK", _mp.format_exc())
+        try:
+            conn.send(message)
+        except Exception as exc:
+            _log.info("manager at %r could not answer a client (gone?): %s", self.address, exc)

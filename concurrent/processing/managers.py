@@ -1,0 +1,153 @@
+"""Managers: a server process that owns shared objects, reached through proxies.
+
+Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManager``,
+``get_server().serve_forever()``, ``connect()``), secure by default:
+
+- the default address is a Unix socket (local only); a TCP address other than loopback is
+  refused unless an ``authkey`` is passed explicitly;
+- nothing a client sends is unpickled before it passed the HMAC challenge, and a bad client is
+  logged and dropped while the server keeps serving (``_managers_server``);
+- ``server_ssl_context``/``client_ssl_context`` (``ssl.SSLContext``) put the connections in TLS;
+- proxies carry their authkey, so they keep working in any process they are sent to
+  (``_managers_proxies``).
+
+``SyncManager`` also serves ``concurrent.processing.pool.Pool`` as ``Pool``.
+"""
+
+from __future__ import annotations
+
+import ssl
+from multiprocessing import get_context as _mp_get_context
+from multiprocessing import managers as _mp
+from typing import Any
+
+from concurrent import _shared
+from concurrent.processing._managers_proxies import (
+    AcquirerProxy, ArrayProxy, AutoProxy, BarrierProxy, ConditionProxy, DictProxy, EventProxy,
+    IteratorProxy, ListProxy, NamespaceProxy, PoolProxy, ValueProxy, make_proxy_type,
+    portable)
+from concurrent.processing._managers_security import check_serving_address
+from concurrent.processing._managers_server import Server
+from concurrent.processing._managers_transport import client_for, use_tls
+from concurrent.processing.pool import Pool
+
+__all__ = [
+    "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "BaseManager", "BaseProxy",
+    "ConditionProxy", "DictProxy", "EventProxy", "IteratorProxy", "ListProxy", "Namespace",
+    "NamespaceProxy", "PoolProxy", "RemoteError", "Server", "SyncManager", "Token",
+    "ValueProxy", "make_proxy_type", "use_tls",
+]
+
+BaseProxy = _mp.BaseProxy
+Namespace = _mp.Namespace
+RemoteError = _mp.RemoteError
+Token = _mp.Token
+
+
+def _default_context():
+    try:
+        from concurrent.processing import get_context
+    except ImportError:
+        return _mp_get_context()
+    return get_context()
+
+
+class BaseManager(_mp.BaseManager, _shared.Manager):
+    """A manager of shared objects served by a process; see ``multiprocessing.managers``.
+
+    ``server_ssl_context`` is used by ``get_server()`` to serve TLS; ``client_ssl_context`` by
+    ``connect()`` and by every proxy to this address in this process.
+    """
+
+    _Server = Server
+
+    def __init__(self, address: Any = None, authkey: bytes | None = None,
+                 serializer: str = "pickle", ctx: Any = None, *,
+                 shutdown_timeout: float = 1.0,
+                 server_ssl_context: ssl.SSLContext | None = None,
+                 client_ssl_context: ssl.SSLContext | None = None) -> None:
+        if authkey is not None and not isinstance(authkey, bytes):
+            raise TypeError(f"authkey must be bytes, not {type(authkey).__name__}; e.g. "
+                            "authkey=secrets.token_bytes(32)")
+        if serializer not in _mp.listener_client:
+            raise ValueError(f"unknown serializer {serializer!r}; use one of "
+                             f"{sorted(_mp.listener_client)}")
+        for name, context in (("server_ssl_context", server_ssl_context),
+                              ("client_ssl_context", client_ssl_context)):
+            if context is not None and not isinstance(context, ssl.SSLContext):
+                raise TypeError(f"{name} must be an ssl.SSLContext, not {context!r}")
+        super().__init__(address, authkey, serializer, ctx or _default_context(),
+                         shutdown_timeout=shutdown_timeout)
+        self._authkey_explicit = authkey is not None
+        self._server_ssl = server_ssl_context
+        if client_ssl_context is not None:
+            use_tls(address, client_ssl_context)
+
+    @property
+    def _Client(self):  # noqa: N802 - the attribute multiprocessing's code calls
+        if self._serializer != "pickle":
+            return _mp.listener_client[self._serializer][1]
+        return client_for(self._address)
+
+    @_Client.setter
+    def _Client(self, value) -> None:  # noqa: N802
+        pass  # the address decides (see _managers_transport.client_for)
+
+    def get_server(self) -> Server:
+        """A server for ``serve_forever()`` in this process (remote use)."""
+        if self._state.value != _mp.State.INITIAL:
+            raise _mp.ProcessError(f"cannot get a server: the manager is {self._state.value!r}")
+        check_serving_address(self._address, self._authkey_explicit)
+        return self._Server(self._registry, self._address, self._authkey, self._serializer,
+                            ssl_context=self._server_ssl)
+
+    def start(self, initializer=None, initargs=()) -> None:
+        """Start a server process for this manager and connect to it."""
+        if self._server_ssl is not None:
+            raise ValueError("server_ssl_context applies to get_server().serve_forever(); "
+                             "start() serves a local socket, which needs no TLS")
+        check_serving_address(self._address, self._authkey_explicit)
+        super().start(initializer, initargs)
+
+    def connect(self) -> None:
+        """Connect to a manager that is already serving at ``address``."""
+        conn = self._Client(self._address, authkey=self._authkey)
+        try:
+            _mp.dispatch(conn, None, "dummy")
+        finally:
+            conn.close()
+        self._state.value = _mp.State.STARTED
+
+    def shutdown(self) -> None:
+        """Stop the server process started by ``start()`` (nothing to do otherwise)."""
+        # start() replaces this method on the instance with a finalizer for the server.
+
+    def __reduce__(self):
+        raise TypeError("a manager cannot be pickled; send its proxies instead")
+
+    @classmethod
+    def register(cls, typeid: str, callable=None, proxytype=None, exposed=None,
+                 method_to_typeid=None, create_method: bool = True) -> None:
+        """Make ``typeid`` creatable (``manager.typeid(...)``), proxied by ``proxytype``."""
+        if not isinstance(typeid, str) or not typeid.isidentifier():
+            raise ValueError(f"typeid must be an identifier string, not {typeid!r}")
+        if callable is not None and not builtins_callable(callable):
+            raise TypeError(f"callable must be callable or None, not {callable!r}")
+        super().register(typeid, callable, portable(proxytype), exposed, method_to_typeid,
+                         create_method)
+
+
+builtins_callable = callable
+
+
+class SyncManager(BaseManager, _mp.SyncManager):
+    """A manager with list, dict, Namespace, Queue, JoinableQueue, the primitives, Value,
+    Array and Pool (``concurrent.processing.pool.Pool``)."""
+
+
+for _typeid, (_callable, _exposed, _method_to_typeid, _proxytype) in list(
+        _mp.SyncManager._registry.items()):
+    SyncManager.register(_typeid, Pool if _typeid == "Pool" else _callable, _proxytype,
+                         _exposed, _method_to_typeid,
+                         create_method=hasattr(_mp.SyncManager, _typeid))
+del _typeid, _callable, _exposed, _method_to_typeid, _proxytype

@@ -1,0 +1,72 @@
+"""``_pickling.dumps``: the path and the advice in the error for an unpicklable object."""
+
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import threading
+
+import pytest
+
+import concurrent.processing as processing
+from concurrent.processing import _pickling
+
+
+class Holder:
+    def __init__(self, **attributes) -> None:
+        self.__dict__.update(attributes)
+
+
+class Slotted:
+    __slots__ = ("conn",)
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+
+def _error(obj, what="obj"):
+    with pytest.raises(_pickling.UnpicklableError) as caught:
+        _pickling.dumps(obj, what=what)
+    return caught.value
+
+
+def test_success_round_trips():
+    data = {"a": [1, 2.5, "x"], "b": Holder(n=1).__dict__}
+    assert _pickling.loads(_pickling.dumps(data)) == data
+    assert pickle.loads(_pickling.dumps(data, protocol=2)) == data
+
+
+@pytest.mark.parametrize(("obj", "what", "path"), [
+    ((1, {"callback": lambda: None}), "args", "args[1]['callback']"),
+    ([Holder(conn=threading.Lock())], "item", "item[0].conn"),
+    (Slotted(threading.Lock()), "obj", "obj.conn"),
+    (functools.partial(print, threading.RLock()), "target", "target.args[0]"),
+    ({"gen": (n for n in range(3))}, "kwargs", "kwargs['gen']"),
+    (Holder(method=Holder(bad=lambda: 1).__init__), "obj", "obj.method.__self__.bad"),
+])
+def test_error_names_the_innermost_bad_part(obj, what, path):
+    error = _error(obj, what)
+    assert error.path == path
+    assert str(error).startswith(f"cannot pickle {path}: ")
+    assert isinstance(error, pickle.PicklingError)
+    assert isinstance(error.__cause__, Exception)
+
+
+def test_advice_depends_on_the_kind_of_object():
+    def nested():
+        return None
+
+    assert "define it with def at the top level" in str(_error([lambda: 0]))
+    assert "define it with def at the top level" in str(_error([nested]))
+    assert "values it produces" in str(_error(n for n in ()))
+    assert "thread primitive" in str(_error(threading.Event()._cond._lock))
+    assert "pass it to the process when creating it" in str(_error(processing.Lock()))
+    with open(os.devnull) as file:
+        assert "reopen it" in str(_error({"log": file}))
+
+
+def test_error_survives_pickling_itself():
+    error = _error({"f": lambda: 0})
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == str(error) and copy.path == error.path
