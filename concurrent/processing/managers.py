@@ -96,7 +96,8 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
     def get_server(self) -> Server:
         """A server for ``serve_forever()`` in this process (remote use)."""
         if self._state.value != _mp.State.INITIAL:
-            raise _mp.ProcessError(f"cannot get a server: the manager is {self._state.value!r}")
+            raise _mp.ProcessError(f"cannot get a server: the manager is {self._state_name()}; "
+                                   "use a new manager for get_server()")
         check_serving_address(self._address, self._authkey_explicit)
         return self._Server(self._registry, self._address, self._authkey, self._serializer,
                             ssl_context=self._server_ssl)
@@ -124,6 +125,19 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
 
     def __reduce__(self):
         raise TypeError("a manager cannot be pickled; send its proxies instead")
+
+    def _state_name(self) -> str:
+        return {_mp.State.INITIAL: "not started", _mp.State.STARTED: "already started",
+                _mp.State.SHUTDOWN: "shut down"}[self._state.value]
+
+    def _create(self, typeid: str, /, *args, **kwds):
+        # The stdlib asserts here; a manager used before start() or after shutdown() is a
+        # usage error that deserves a message saying what to do.
+        if self._state.value != _mp.State.STARTED:
+            raise RuntimeError(f"cannot create a {typeid!r}: the manager is "
+                               f"{self._state_name()}; call "
+                               "start() or connect() first, and create objects before shutdown()")
+        return super()._create(typeid, *args, **kwds)
 
     @classmethod
     def register(cls, typeid: str, callable=None, proxytype=None, exposed=None,
