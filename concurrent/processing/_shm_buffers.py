@@ -1,0 +1,301 @@
+"""Pickle large buffers into shared memory, so a channel carries a few hundred bytes, not the data.
+
+``BufferCodec.dumps(obj)`` pickles ``obj`` with multiprocessing's reducers and protocol 5.  Every
+buffer of at least ``threshold`` bytes (numpy arrays and other protocol 5 out-of-band buffers;
+``bytes``, ``bytearray`` and ``memoryview`` objects at the top level or inside the first two
+levels of a tuple, list or dict) is copied once into a shared-memory segment, and the payload
+only names it.  ``loads(payload)`` maps the segment and rebuilds the object: numpy arrays and
+memoryviews read the segment in place (zero-copy), ``bytes``/``bytearray`` copy out of it.
+
+How a channel uses it, in the sending process and the receiving one:
+
+- ``payload = codec.dumps(obj, what="item")`` before the send (a pickling error raises here,
+  as ``UnpicklableError``); send ``payload`` as bytes; if the send then fails or the payload
+  will never be delivered, call ``codec.discard(payload)``.
+- ``obj = codec.loads(payload)`` after the receive.
+
+A codec with a ``SegmentPool`` (``BufferCodec.for_channel(ctx)``, created by the channel's owner
+and passed to its children) recycles pre-faulted segments and unlinks them all when the owner
+closes or drops it; ``discard`` returns a segment to the pool.  Without a pool (the module-level
+``dumps``/``loads``), each payload gets a fresh segment that the receiver unlinks as it maps
+it: a payload that is never received stays until the resource tracker removes it at exit.
+"""
+
+from __future__ import annotations
+
+import collections
+import copyreg
+import io
+import os
+import pickle
+import struct
+from multiprocessing.reduction import ForkingPickler
+
+from concurrent.processing import _fast_segments as _segments
+from concurrent.processing import _pickling
+
+__all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "dumps", "loads"]
+
+DEFAULT_THRESHOLD = 64 * 1024
+_PLAIN, _SHARED, _INLINE_REFS = b"\x00", b"\x01", b"\x02"
+_ALIGN = 64
+_PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_RAW = (bytes, bytearray, memoryview)
+_KINDS = {bytes: "y", bytearray: "a", memoryview: "v"}
+_SCAN_LIMIT = 256  # items of a container looked at for large raw buffers
+_REF = struct.Struct("=iQ")  # slot (-1: unpooled), segment size
+
+
+def _aligned(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
+
+
+def _has_large_raw(obj, threshold: int, depth: int = 2) -> bool:
+    """True if a big bytes/bytearray/memoryview sits at most ``depth`` containers down."""
+    kind = type(obj)
+    if kind in _RAW:
+        return memoryview(obj).nbytes >= threshold
+    if depth == 0 or kind not in (tuple, list, dict):
+        return False
+    items = obj.values() if kind is dict else obj
+    if len(items) > _SCAN_LIMIT:
+        return False
+    return any(_has_large_raw(item, threshold, depth - 1) for item in items)
+
+
+class _Collector:
+    """Gathers the large buffers of one pickling and lays them out in a segment."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.regions: list[memoryview] = []  # everything to copy, in segment order
+        self.out_of_band: list[tuple[int, int, bool]] = []  # offset, size, read-only
+        self.size = 0
+        self.references = 0  # objects the pickle refers to by persistent id
+
+    def place(self, raw: memoryview) -> int:
+        """Reserve room for ``raw`` in the segment; its offset."""
+        offset = self.size
+        self.regions.append(raw)
+        self.size = _aligned(offset + raw.nbytes)
+        return offset
+
+    def buffer_callback(self, buffer: pickle.PickleBuffer) -> bool:
+        """Out-of-band for big contiguous buffers (True keeps a buffer in-band)."""
+        try:
+            raw = buffer.raw()
+        except BufferError:  # not contiguous: pickle copies it in-band
+            return True
+        if raw.nbytes < self.threshold:
+            return True
+        self.out_of_band.append((self.place(raw), raw.nbytes, raw.readonly))
+        return False
+
+    def persistent_id(self, obj):
+        """Move big bytes/bytearray/memoryview out of the pickle; small memoryviews inline."""
+        kind = type(obj)
+        if kind not in _RAW:
+            return None
+        self.references += 1
+        view = memoryview(obj)
+        if kind is memoryview:
+            if not view.contiguous:
+                return None  # pickling then fails as in the stdlib: memoryview is not picklable
+            view.cast("B").cast(view.format, view.shape)  # the receiver must be able to rebuild it
+            if view.nbytes < self.threshold:
+                return ("m", view.tobytes(), view.format, view.shape, view.readonly)
+        elif view.nbytes < self.threshold:
+            self.references -= 1
+            return None
+        raw = view.cast("B") if view.format != "B" or view.ndim != 1 else view
+        return (_KINDS[kind], self.place(raw), view.nbytes, view.format, view.shape,
+                view.readonly)
+
+
+# multiprocessing's reducers (connections, sockets, partials...) ahead of copyreg's; a live view,
+# so reducers registered later apply too (ForkingPickler copies both tables per pickling).
+_DISPATCH = collections.ChainMap(ForkingPickler._extra_reducers, copyreg.dispatch_table)
+
+
+class _Pickler(pickle.Pickler):
+    """Protocol 5 with multiprocessing's reducers, handing big buffers to a ``_Collector``."""
+
+    dispatch_table = _DISPATCH
+
+    def __init__(self, file, collector: _Collector) -> None:
+        super().__init__(file, 5, buffer_callback=collector.buffer_callback)
+
+
+class _ReferencingPickler(_Pickler):
+    """Also moves raw buffers out by persistent id (a Python call per object: used sparingly)."""
+
+    def __init__(self, file, collector: _Collector) -> None:
+        super().__init__(file, collector)
+        self.collector = collector
+
+    def persistent_id(self, obj):
+        return self.collector.persistent_id(obj)
+
+
+def _pickle(obj, collector: _Collector, scan: bool) -> bytes:
+    out = io.BytesIO()
+    (_ReferencingPickler if scan else _Pickler)(out, collector).dump(obj)
+    return out.getvalue()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Rebuilds a payload; persistent ids name regions of ``view``, the mapped segment."""
+
+    def __init__(self, data, view: memoryview, buffers=()) -> None:
+        super().__init__(io.BytesIO(data), buffers=buffers)
+        self.view = view
+
+    def persistent_load(self, ref):
+        kind = ref[0]
+        if kind == "m":
+            _, data, fmt, shape, readonly = ref
+            view = memoryview(bytearray(data))
+        else:
+            _, offset, nbytes, fmt, shape, readonly = ref
+            view = self.view[offset:offset + nbytes]
+            if kind == "y":
+                return bytes(view)
+            if kind == "a":
+                return bytearray(view)
+        if fmt != "B" or len(shape) != 1:
+            view = view.cast(fmt, shape)
+        return view.toreadonly() if readonly else view
+
+
+class BufferCodec:
+    """Pickles objects for a channel, moving buffers of ``threshold`` bytes or more to shared
+    memory.  ``inline_limit`` caps the payload bytes: a bigger pickle goes into the segment too.
+    """
+
+    def __init__(self, pool: _segments.SegmentPool | None = None, *,
+                 threshold: int = DEFAULT_THRESHOLD, inline_limit: int = 1 << 20) -> None:
+        if threshold < 1:
+            raise ValueError(f"threshold must be a positive number of bytes, got {threshold!r}")
+        if inline_limit < 1:
+            raise ValueError(f"inline_limit must be a positive number of bytes, "
+                             f"got {inline_limit!r}")
+        self.pool, self.threshold, self.inline_limit = pool, threshold, inline_limit
+
+    @classmethod
+    def for_channel(cls, ctx=None, **options) -> BufferCodec:
+        """A codec with its own segment pool, owned by the calling process."""
+        pool_options = {k: options.pop(k) for k in ("slots", "max_idle_bytes") if k in options}
+        return cls(_segments.SegmentPool(ctx=ctx, **pool_options), **options)
+
+    def close(self) -> None:
+        """Drop this process's mappings; in the pool's creator, unlink every segment."""
+        if self.pool is not None:
+            self.pool.close()
+
+    # sending ----------------------------------------------------------------------------------
+
+    def dumps(self, obj, *, what: str = "obj") -> bytes:
+        """The payload for ``obj``; ``UnpicklableError`` (naming the bad part) if it cannot be."""
+        if type(obj) in _SCALARS:
+            main = pickle.dumps(obj, 5)
+            if len(main) < self.inline_limit:
+                return _PLAIN + main
+            return self._share(main, _Collector(self.threshold))
+        collector = _Collector(self.threshold)
+        scan = _has_large_raw(obj, self.threshold)
+        try:
+            try:
+                main = _pickle(obj, collector, scan)
+            except _PICKLING_ERRORS:
+                if scan:
+                    raise
+                collector = _Collector(self.threshold)  # a memoryview deeper down: look for it
+                main = _pickle(obj, collector, True)
+        except _PICKLING_ERRORS as exc:
+            raise _pickling.explain(obj, what=what, error=exc, protocol=5) from exc
+        if not collector.regions and len(main) + 1 <= self.inline_limit:
+            return (_INLINE_REFS if collector.references else _PLAIN) + main
+        return self._share(main, collector)
+
+    def _share(self, main: bytes, collector: _Collector) -> bytes:
+        if len(main) + 1 > self.inline_limit:
+            main_ref: bytes | tuple[int, int] = (collector.place(memoryview(main)), len(main))
+        else:
+            main_ref = main
+        size = max(collector.size, 1)
+        taken = self.pool.acquire(size) if self.pool is not None else None
+        if taken is None:
+            slot, name = -1, _segments.new_name(f"x{os.getpid():x}")
+            mapping = _segments.create_segment(name, size)
+        else:
+            slot, name, mapping = taken
+        try:
+            with memoryview(mapping) as target:
+                offset = 0
+                for raw in collector.regions:
+                    target[offset:offset + raw.nbytes] = raw
+                    offset = _aligned(offset + raw.nbytes)
+            if slot < 0:
+                mapping.close()
+            layout = (name, main_ref, collector.out_of_band)
+            payload = _SHARED + _REF.pack(slot, size) + pickle.dumps(layout, 5)
+        except BaseException:
+            self._drop(slot, name)
+            raise
+        if slot >= 0:
+            self.pool.sent(slot, name)
+        return payload
+
+    def _drop(self, slot: int, name: str) -> None:
+        if slot < 0:
+            _segments.unlink_segment(name)
+        else:
+            self.pool.abandon(slot, name)
+
+    def discard(self, payload: bytes) -> None:
+        """Free the segment of a payload that will never be loaded (a no-op for plain ones)."""
+        if payload[:1] == _SHARED:
+            slot, _ = _REF.unpack_from(payload, 1)
+            self._drop(slot, pickle.loads(payload[1 + _REF.size:])[0])
+
+    # receiving --------------------------------------------------------------------------------
+
+    def loads(self, payload: bytes):
+        """The object ``payload`` describes; its shared segment is released when unused."""
+        tag = payload[:1]
+        if tag == _PLAIN:
+            return pickle.loads(memoryview(payload)[1:])
+        if tag == _INLINE_REFS:
+            return _Unpickler(memoryview(payload)[1:], memoryview(b"")).load()
+        if tag != _SHARED:
+            raise ValueError(f"not a payload of BufferCodec.dumps (starts with {tag!r})")
+        slot, size = _REF.unpack_from(payload, 1)
+        name, main, out_of_band = pickle.loads(memoryview(payload)[1 + _REF.size:])
+        if slot < 0:
+            view = memoryview(_segments.map_segment(name, size))
+            _segments.unlink_segment(name)
+        elif self.pool is None:
+            raise ValueError("this payload belongs to a pooled channel: load it with that "
+                             "channel's codec")
+        else:
+            view = self.pool.open(slot, name, size)
+        buffers = [view[offset:offset + length].toreadonly() if readonly
+                   else view[offset:offset + length]
+                   for offset, length, readonly in out_of_band]
+        if not isinstance(main, bytes):
+            main = view[main[0]:main[0] + main[1]]
+        return _Unpickler(main, view, buffers).load()
+
+
+_UNPOOLED = BufferCodec()
+
+
+def dumps(obj, *, what: str = "obj") -> bytes:
+    """``BufferCodec().dumps``: large buffers in fresh segments that the receiver unlinks."""
+    return _UNPOOLED.dumps(obj, what=what)
+
+
+def loads(payload: bytes):
+    """``BufferCodec().loads``: the counterpart of ``dumps``."""
+    return _UNPOOLED.loads(payload)

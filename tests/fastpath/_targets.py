@@ -1,0 +1,97 @@
+"""Worker functions for the fast-path tests, importable by spawn and forkserver children."""
+
+from __future__ import annotations
+
+import os
+
+from concurrent.processing import _fast_queue
+
+WAIT = 20.0  # the longest a child waits for its peer
+
+
+def produce(queue, tag: int, count: int) -> None:
+    for seq in range(count):
+        queue.put((tag, seq, "p" * 200))
+
+
+def produce_and_cancel(queue, count: int) -> None:
+    """Put more than the ring holds, then exit without waiting for the overflow."""
+    queue.cancel_join_thread()
+    produce(queue, 0, count)
+
+
+def consume(queue, results, count: int) -> None:
+    """Get ``count`` items and report them all at once."""
+    results.put([queue.get(timeout=WAIT)[:2] for _ in range(count)])
+
+
+def echo(jobs, results, count: int) -> None:
+    for _ in range(count):
+        results.put(jobs.get(timeout=WAIT))
+
+
+def consume_joinable(jobs, results, count: int) -> None:
+    for _ in range(count):
+        results.put(jobs.get(timeout=WAIT)[0])
+        jobs.task_done()
+
+
+def get_one_then_die(queue, results) -> None:
+    """A consumer that takes one item, reports it, and dies without any cleanup."""
+    results.put(queue.get(timeout=WAIT))
+    os._exit(0)
+
+
+def block_in_get(queue, ready) -> None:
+    """Signal, then wait for an item that never comes (the test kills this process)."""
+    ready.set()
+    queue.get()
+
+
+def die_holding_lock(queue) -> None:
+    queue._acquire()
+    os._exit(0)
+
+
+def die_after_commit(queue, item) -> None:
+    """Write ``item`` and commit the tail, then die before updating the count or unlocking."""
+    payload = _fast_queue._dumps(item, 5)
+    queue._acquire()
+    tail = _fast_queue._STATE.unpack_from(queue._buf, 0)[0]
+    position = tail % queue._capacity
+    _fast_queue._RECORD.pack_into(queue._ring, position, len(payload), _fast_queue._SCALAR)
+    start = position + _fast_queue._RECORD.size
+    queue._ring[start:start + len(payload)] = payload
+    _fast_queue._WORD.pack_into(queue._buf, _fast_queue._TAIL,
+                                tail + _fast_queue._record_size(len(payload)))
+    os._exit(0)
+
+
+def put_then_die(queue, item) -> None:
+    """A producer that puts and dies at once, without any exit handling."""
+    queue.put(item)
+    os._exit(0)
+
+
+def put_all(queue, items) -> None:
+    for item in items:
+        queue.put(item, timeout=WAIT)
+
+
+def load_and_die(codec, payload) -> None:
+    """A receiver that maps a payload's segment and dies still holding the mapping."""
+    received = codec.loads(payload)
+    assert len(received) > 0
+    os._exit(0)
+
+
+def acquire_and_die(pool, size: int) -> None:
+    """A sender that dies while writing into a pooled segment."""
+    assert pool.acquire(size) is not None
+    os._exit(0)
+
+
+def dumps_and_die(codec, obj, connection) -> None:
+    """A sender that encodes ``obj``, hands over the payload and dies before anything else."""
+    connection.send_bytes(codec.dumps(obj))
+    os._exit(0)
