@@ -8,8 +8,9 @@ __all__ = ["Connection"]
 class Connection(ABC):
     """Messages between two ends.
 
-    ``send``/``recv`` move picklable objects (the receiver gets a copy; an unpicklable object
-    fails in ``send``); ``send_bytes``/``recv_bytes`` move raw bytes.  ``recv`` raises
+    ``send``/``recv`` move objects (between processes the receiver gets a copy and an
+    unpicklable object fails in ``send``; between threads the object itself is passed);
+    ``send_bytes``/``recv_bytes`` move raw bytes.  ``recv`` raises
     ``EOFError`` once the other end is closed and nothing is left; every call on a closed end
     raises ``OSError``, as do ``recv`` on a write-only end and ``send`` on a read-only one.
     Attributes: ``closed``, ``readable``, ``writable``.  ``Pipe(duplex=True)`` returns two ends;

@@ -1,9 +1,13 @@
 """In-process connections: ``Pipe``, ``Listener``/``Client`` and ``wait`` between threads.
 
-They behave like the process versions, errors included: objects travel pickled (so the receiver
-gets a copy and an unpicklable object fails at ``send``), ``recv`` raises ``EOFError`` once the
-peer closed and nothing is left, any call on a closed end raises ``OSError``, and
-``recv_bytes_into`` raises ``BufferTooShort`` holding the message.
+Threads share memory, so ``send`` passes the object itself, as ``multiprocessing.dummy`` and our
+thread ``Queue`` do: the receiver gets the very object sent (not a copy), and nothing is pickled.
+``send_bytes`` passes a whole ``bytes`` object as it is and copies anything else once.  The
+errors are those of a process pipe: ``recv`` raises ``EOFError`` once the peer closed and nothing
+is left, any call on a closed end raises ``OSError``, ``send`` to a closed peer raises
+``BrokenPipeError``, and ``recv_bytes_into`` raises ``BufferTooShort`` holding the message.
+Mixing the two kinds behaves as between processes: ``recv_bytes`` of a sent object returns its
+pickle, and ``recv`` of sent bytes unpickles them.
 """
 
 import collections
@@ -24,25 +28,37 @@ __all__ = ["Client", "Connection", "Listener", "Pipe", "wait"]
 class _Channel:
     """One direction of a pipe: the messages in flight and who waits for them."""
 
-    __slots__ = ("lock", "messages", "readable", "reader_closed", "watchers", "writer_closed")
+    __slots__ = ("lock", "messages", "readable", "reader_closed", "waiting", "watchers",
+                 "writer_closed")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.readable = threading.Condition(self.lock)
-        self.messages: collections.deque[bytes] = collections.deque()
+        self.messages: collections.deque = collections.deque()
         self.writer_closed = False
         self.reader_closed = False
+        self.waiting = 0  # readers blocked in readable.wait(): only they need a notify
         self.watchers: set[threading.Event] = set()
 
     def wake(self) -> None:
         # Called with self.lock held, after anything a reader waits for happened.
-        self.readable.notify_all()
+        if self.waiting:
+            self.readable.notify_all()
         for watcher in self.watchers:
             watcher.set()
 
 
+class _Bytes:
+    """A ``send_bytes`` message, told apart from an object passed by ``send``."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
 class Connection(_abc.Connection):
-    """One end of an in-process pipe; see the module docstring for its errors."""
+    """One end of an in-process pipe; see the module docstring for what travels and its errors."""
 
     def __init__(self, inbox: _Channel | None, outbox: _Channel | None) -> None:
         self._inbox = inbox
@@ -87,36 +103,68 @@ class Connection(_abc.Connection):
         return self._outbox
 
     def send(self, obj) -> None:
-        """Send a copy of ``obj`` (pickled, as between processes)."""
-        self._check_writable()
-        self._put(pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
+        """Pass ``obj`` itself to the peer: threads share memory, so it is not copied or pickled."""
+        outbox = self._outbox
+        if self._closed or outbox is None:
+            self._check_writable()
+        with outbox.lock:
+            if outbox.reader_closed:
+                raise BrokenPipeError("the other end of the pipe is closed")
+            outbox.messages.append(obj)
+            if outbox.waiting or outbox.watchers:
+                outbox.wake()
 
     def recv(self):
         """Receive the next object; ``EOFError`` once the peer closed and nothing is left."""
-        return pickle.loads(self._take(None))
+        inbox = self._inbox
+        if self._closed or inbox is None:
+            self._check_readable()
+        try:
+            message = inbox.messages.popleft()  # atomic: no lock needed when one is there
+        except IndexError:
+            message = self._wait_for_message(inbox)
+        if type(message) is _Bytes:
+            return pickle.loads(message.data)
+        return message
 
     def send_bytes(self, buf, offset: int = 0, size: int | None = None) -> None:
-        """Send ``buf[offset:offset + size]`` (in bytes) of a bytes-like object as one message."""
-        self._check_writable()
-        view = memoryview(buf).cast("B")
-        length = len(view)
-        if offset < 0:
-            raise ValueError(f"offset is negative: {offset!r}")
-        if length < offset:
-            raise ValueError(f"buffer length {length} < offset {offset}")
-        if size is None:
-            size = length - offset
-        elif size < 0:
-            raise ValueError(f"size is negative: {size!r}")
-        elif offset + size > length:
-            raise ValueError(f"buffer length {length} < offset + size ({offset} + {size})")
-        self._put(bytes(view[offset:offset + size]))
+        """Send ``buf[offset:offset + size]`` (in bytes) of a bytes-like object as one message.
+
+        A whole ``bytes`` object is passed as it is (it cannot change); anything else is copied
+        once, so later changes to ``buf`` do not reach the receiver.
+        """
+        if self._closed or self._outbox is None:
+            self._check_writable()
+        if type(buf) is bytes and offset == 0 and size is None:
+            data = buf
+        else:
+            with memoryview(buf) as view:
+                view = view.cast("B")
+                length = len(view)
+                if offset < 0:
+                    raise ValueError(f"offset is negative: {offset!r}")
+                if length < offset:
+                    raise ValueError(f"buffer length {length} < offset {offset}")
+                if size is None:
+                    size = length - offset
+                elif size < 0:
+                    raise ValueError(f"size is negative: {size!r}")
+                elif offset + size > length:
+                    raise ValueError(
+                        f"buffer length {length} < offset + size ({offset} + {size})")
+                data = buf if type(buf) is bytes and size == length else bytes(
+                    view[offset:offset + size])
+        self.send(_Bytes(data))
 
     def recv_bytes(self, maxlength: int | None = None) -> bytes:
         """Receive one message as bytes; a message over ``maxlength`` raises ``OSError``."""
         if maxlength is not None and maxlength < 0:
             raise ValueError(f"maxlength is negative: {maxlength!r}")
-        return self._take(maxlength)
+        data = self._take_bytes()
+        if maxlength is not None and len(data) > maxlength:
+            self.close()
+            raise OSError(f"bad message length: the message is longer than maxlength={maxlength}")
+        return data
 
     def recv_bytes_into(self, buf, offset: int = 0) -> int:
         """Receive one message into ``buf`` at byte ``offset``; return its length in bytes.
@@ -130,7 +178,7 @@ class Connection(_abc.Connection):
                 raise ValueError(f"offset is negative: {offset!r}")
             if offset > len(target):
                 raise ValueError(f"offset {offset} is past the end of a {len(target)}-byte buffer")
-            message = self._take(None)
+            message = self._take_bytes()
             size = len(message)
             if offset + size > len(target):
                 raise BufferTooShort(message)
@@ -139,11 +187,22 @@ class Connection(_abc.Connection):
 
     def poll(self, timeout: float | None = 0.0) -> bool:
         """True if a message (or end of file) is ready now or within ``timeout`` seconds."""
-        inbox = self._check_readable()
-        check_timeout(timeout)
+        inbox = self._inbox
+        if self._closed or inbox is None:
+            self._check_readable()
+        if timeout is not None and timeout < 0:
+            check_timeout(timeout)
+        if inbox.messages or inbox.writer_closed:
+            return True
+        if timeout == 0:
+            return False
         with inbox.lock:
-            return bool(inbox.readable.wait_for(
-                lambda: inbox.messages or inbox.writer_closed or self._closed, timeout))
+            inbox.waiting += 1
+            try:
+                return bool(inbox.readable.wait_for(
+                    lambda: inbox.messages or inbox.writer_closed or self._closed, timeout))
+            finally:
+                inbox.waiting -= 1
 
     def fileno(self) -> int:
         """In-process ends have no file descriptor: always ``OSError``."""
@@ -165,30 +224,29 @@ class Connection(_abc.Connection):
                 self._inbox.messages.clear()
                 self._inbox.wake()
 
-    def _put(self, message: bytes) -> None:
-        outbox = self._outbox
-        with outbox.lock:
-            if outbox.reader_closed:
-                raise BrokenPipeError("the other end of the pipe is closed")
-            outbox.messages.append(message)
-            outbox.wake()
-
-    def _take(self, maxlength: int | None) -> bytes:
-        inbox = self._check_readable()
+    def _wait_for_message(self, inbox: _Channel):
         with inbox.lock:
             while not inbox.messages:
                 if inbox.writer_closed:
                     raise EOFError("the other end of the pipe is closed")
-                inbox.readable.wait()
+                inbox.waiting += 1
+                try:
+                    inbox.readable.wait()
+                finally:
+                    inbox.waiting -= 1
                 if self._closed:
                     raise OSError("handle is closed")
-            if maxlength is not None and len(inbox.messages[0]) > maxlength:
-                inbox.messages.popleft()
-                length = maxlength
-            else:
-                return inbox.messages.popleft()
-        self.close()
-        raise OSError(f"bad message length: the message is longer than maxlength={length}")
+            return inbox.messages.popleft()
+
+    def _take_bytes(self) -> bytes:
+        inbox = self._check_readable()
+        try:
+            message = inbox.messages.popleft()
+        except IndexError:
+            message = self._wait_for_message(inbox)
+        if type(message) is _Bytes:
+            return message.data
+        return pickle.dumps(message, pickle.HIGHEST_PROTOCOL)  # what a process pipe carries
 
     def _ready(self) -> bool:
         inbox = self._inbox

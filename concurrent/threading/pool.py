@@ -1,66 +1,84 @@
-"""``Pool``: a fixed set of worker threads with multiprocessing's whole ``Pool`` API.
+"""``Pool``: a fixed set of worker threads with the processing ``Pool``'s whole API.
 
-Jobs are cut into tasks ``(result, index, func, args, kwds)`` on one queue; each worker runs a
-task in ``_run_task`` and reports its outcome to ``result._task_done``.  A task's exception is
-re-raised in the caller with the worker's traceback attached as ``__cause__``.  Those two methods
-are the only places a task starts and ends, so per-task progress reporting or a lost-worker
-check attaches there without touching the rest.
+What both pools share lives in ``concurrent._shared._pool_*``: the public methods, the results
+(``AsyncResult``, ``IMapIterator``), chunk sizes, the imap feeder, ``progress=``, the worker
+traceback attached as ``__cause__``, and the argument checks.  What is thread-specific is here:
+chunks ``(result, start, func, items, star, on_done)`` go on one queue, and each worker thread
+runs them with ``_run_chunk``, which reports to ``result.deliver`` as a process worker does.
 """
+
+from __future__ import annotations
 
 import itertools
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from concurrent._shared import _pools as _abc
 from concurrent._shared._errors import BrokenPoolError
+from concurrent._shared._pool_args import check_pool_args
+from concurrent._shared._pool_methods import PoolMethods
+from concurrent._shared._pool_results import ApplyResult, IMapIterator, MapResult
+from concurrent._shared._pool_tracebacks import attach_traceback
 from concurrent._shared._timeouts import check_timeout
-from concurrent.threading._results import ApplyResult, IMapIterator, MapResult, attach_traceback
 from concurrent.threading._workers import Thread, cpu_count
 
 __all__ = ["ApplyResult", "AsyncResult", "IMapIterator", "MapResult", "Pool"]
 
-AsyncResult = ApplyResult
+AsyncResult = ApplyResult  # multiprocessing.pool's name for it
 
 _RUN, _CLOSE, _TERMINATE = "RUN", "CLOSE", "TERMINATE"
 _pool_numbers = itertools.count(1)
 
 
-def _map_chunk(func: Callable, chunk: list) -> list:
-    return [func(item) for item in chunk]
+def _run_chunk(result, start: int, func: Callable, items: list, star: bool,
+               on_done: Callable | None) -> None:
+    """Run one chunk's tasks and deliver their outcomes, failures with their traceback."""
+    started = time.perf_counter() if on_done is not None else 0.0
+    values: list[Any] = []
+    failures: dict[int, BaseException] | None = None
+    remaining = iter(items)
+    run = itertools.starmap if star else map
+    while True:
+        try:
+            # A C loop, as fast as the stdlib's mapstar.  When a task raises, extend keeps the
+            # values before it, so the failed task's index is len(values); go on after it.
+            values.extend(run(func, remaining))
+        except BaseException as exc:  # SystemExit too: a task must not take its worker down
+            if failures is None:
+                failures = {}
+            failures[len(values)] = attach_traceback(exc)
+            values.append(None)
+        else:
+            break
+    if on_done is not None:
+        on_done(len(items), time.perf_counter() - started)
+    if failures is None:
+        result.deliver(start, len(items), "ok", values)
+    else:
+        result.deliver(start, len(items), "mixed", [
+            (False, failures[index]) if index in failures else (True, value)
+            for index, value in enumerate(values)])
 
 
-def _starmap_chunk(func: Callable, chunk: list) -> list:
-    return [func(*item) for item in chunk]
-
-
-def _chunks(iterable: Iterable, size: int) -> list[list]:
-    items = iter(iterable)
-    return list(iter(lambda: list(itertools.islice(items, size)), []))
-
-
-class Pool(_abc.Pool):
+class Pool(PoolMethods):
     """``Pool(processes=None, initializer=None, initargs=(), maxtasksperchild=None)`` on threads.
 
     ``processes`` defaults to ``cpu_count()``.  An ``initializer`` that raises breaks the pool:
     pending and later tasks fail with ``BrokenPoolError``.  ``terminate()`` fails the tasks not
     yet started with ``BrokenPoolError``; a running task cannot be stopped and finishes.
+    ``context`` exists for the processing ``Pool``'s signature: threads have no start method,
+    so it must be ``None``.
     """
 
     def __init__(self, processes: int | None = None, initializer: Callable | None = None,
-                 initargs: Iterable = (), maxtasksperchild: int | None = None) -> None:
-        if processes is None:
-            processes = cpu_count()
-        if not isinstance(processes, int) or processes < 1:
-            raise ValueError(f"Number of processes must be at least 1, got {processes!r}")
-        if initializer is not None and not callable(initializer):
-            raise TypeError(f"initializer must be callable, got {initializer!r}")
-        if maxtasksperchild is not None and (
-                not isinstance(maxtasksperchild, int) or maxtasksperchild < 1):
-            raise ValueError(
-                f"maxtasksperchild must be a positive int or None, got {maxtasksperchild!r}")
+                 initargs: Iterable = (), maxtasksperchild: int | None = None,
+                 context: None = None) -> None:
+        processes = check_pool_args(processes, initializer, maxtasksperchild, cpu_count)
+        if context is not None:
+            raise TypeError(f"a thread pool has no start method: context must be None, "
+                            f"not {context!r}")
         self._processes = processes
         self._initializer = initializer
         self._initargs = tuple(initargs)
@@ -102,18 +120,9 @@ class Pool(_abc.Pool):
             if task is None:
                 self._retire(replace=False)
                 return
-            self._run_task(*task)
+            _run_chunk(*task)
             done += 1
         self._retire(replace=True)
-
-    @staticmethod
-    def _run_task(result, index: int, func: Callable, args: tuple, kwds: dict) -> None:
-        try:
-            value = func(*args, **kwds)
-        except BaseException as exc:
-            result._task_done(index, False, attach_traceback(exc))
-        else:
-            result._task_done(index, True, value)
 
     def _retire(self, replace: bool) -> None:
         with self._lock:
@@ -138,9 +147,17 @@ class Pool(_abc.Pool):
             except queue.Empty:
                 return
             if task is not None:
-                task[0]._task_done(task[1], False, error)
+                result, _start, _func, items, _star, on_done = task
+                if on_done is not None:
+                    on_done(len(items), None)
+                result.abandon(error)
 
-    # -- submitting ---------------------------------------------------------------------------
+    def _stop_workers(self) -> None:
+        # Called with self._lock held: one end marker per worker, behind the queued tasks.
+        for _ in self._workers:
+            self._tasks.put(None)
+
+    # -- packaging and queueing chunks (the hooks of PoolMethods) ----------------------------
 
     def _check_running(self) -> None:
         if self._broken is not None:
@@ -148,115 +165,36 @@ class Pool(_abc.Pool):
         if self._state != _RUN:
             raise ValueError("Pool not running: it was closed or terminated")
 
-    def _submit(self, result, tasks: list[tuple]) -> None:
+    def _prepare(self, result, func: Callable, items: list, star: bool, start: int,
+                 on_done: Callable | None) -> tuple:
+        return (result, start, func, items, star, on_done)
+
+    def _submit(self, chunks: list[tuple]) -> None:
         with self._lock:
             self._check_running()
-            for index, (func, args, kwds) in enumerate(tasks):
-                self._tasks.put((result, index, func, args, kwds))
+            for chunk in chunks:
+                self._tasks.put(chunk)
 
-    def _chunksize(self, items: list, chunksize: int | None) -> int:
-        if chunksize is None:
-            chunksize, extra = divmod(len(items), self._processes * 4)
-            return chunksize + 1 if extra else max(chunksize, 1)
-        if not isinstance(chunksize, int) or chunksize < 1:
-            raise ValueError(f"chunksize must be a positive int, got {chunksize!r}")
-        return chunksize
+    def _feed(self, chunk: tuple) -> bool:
+        with self._lock:
+            if self._stopped():
+                return False
+            self._tasks.put(chunk)
+        return True
 
-    def _map_tasks(self, func: Callable, iterable: Iterable, chunksize: int | None,
-                   star: bool) -> list[tuple]:
-        self._check_running()
-        items = list(iterable)
-        run_chunk = _starmap_chunk if star else _map_chunk
-        return [(run_chunk, (func, chunk), {})
-                for chunk in _chunks(items, self._chunksize(items, chunksize))]
+    def _stopped(self) -> bool:
+        return self._state == _TERMINATE or self._broken is not None
 
-    def apply_async(self, func: Callable, args: Iterable = (), kwds: dict | None = None,
-                    callback: Callable | None = None,
-                    error_callback: Callable | None = None) -> ApplyResult:
-        result = ApplyResult(callback, error_callback)
-        self._submit(result, [(func, tuple(args), dict(kwds or {}))])
-        return result
-
-    def apply(self, func: Callable, args: Iterable = (), kwds: dict | None = None) -> Any:
-        return self.apply_async(func, args, kwds).get()
-
-    def map_async(self, func: Callable, iterable: Iterable, chunksize: int | None = None,
-                  callback: Callable | None = None,
-                  error_callback: Callable | None = None) -> MapResult:
-        tasks = self._map_tasks(func, iterable, chunksize, star=False)
-        result = MapResult(len(tasks), callback, error_callback)
-        self._submit(result, tasks)
-        return result
-
-    def map(self, func: Callable, iterable: Iterable, chunksize: int | None = None) -> list:
-        return self.map_async(func, iterable, chunksize).get()
-
-    def starmap_async(self, func: Callable, iterable: Iterable[Iterable],
-                      chunksize: int | None = None, callback: Callable | None = None,
-                      error_callback: Callable | None = None) -> MapResult:
-        tasks = self._map_tasks(func, iterable, chunksize, star=True)
-        result = MapResult(len(tasks), callback, error_callback)
-        self._submit(result, tasks)
-        return result
-
-    def starmap(self, func: Callable, iterable: Iterable[Iterable],
-                chunksize: int | None = None) -> list:
-        return self.starmap_async(func, iterable, chunksize).get()
-
-    def _imap(self, func: Callable, iterable: Iterable, chunksize: int | None,
-              ordered: bool) -> IMapIterator:
-        chunksize = self._chunksize([], 1 if chunksize is None else chunksize)
-        items = iter(iterable)
-        result = IMapIterator(ordered)
+    def _add_feeder(self) -> None:
         with self._lock:
             self._check_running()
             self._feeders += 1
-        # Like a process pool's task handler, a feeder thread reads the input as the workers
-        # go, so ``imap`` returns at once and works on iterators that are slow or endless.
-        Thread(target=self._feed, args=(result, func, items, chunksize), daemon=True,
-               name=f"{self._name}-Feeder").start()
-        return result
 
-    def _feed(self, result: IMapIterator, func: Callable, items: Iterator,
-              chunksize: int) -> None:
-        index = 0
-        try:
-            while True:
-                try:
-                    chunk = list(itertools.islice(items, chunksize))
-                except BaseException as exc:  # the input itself failed: report it in order
-                    result._task_done(index, False, exc)
-                    index += 1
-                    return
-                if not chunk:
-                    return
-                with self._lock:
-                    if self._state == _TERMINATE or self._broken is not None:
-                        error = self._broken or BrokenPoolError(
-                            "the pool was terminated before the task started")
-                        result._task_done(index, False, error)
-                        index += 1
-                        return
-                    self._tasks.put((result, index, _map_chunk, (func, chunk), {}))
-                index += 1
-        finally:
-            result._set_length(index)
-            with self._lock:
-                self._feeders -= 1
-                if self._feeders == 0 and self._state == _CLOSE:
-                    self._stop_workers()
-
-    def _stop_workers(self) -> None:
-        # Called with self._lock held: one end marker per worker, behind the queued tasks.
-        for _ in self._workers:
-            self._tasks.put(None)
-
-    def imap(self, func: Callable, iterable: Iterable, chunksize: int | None = 1) -> Iterator:
-        return self._imap(func, iterable, chunksize, ordered=True)
-
-    def imap_unordered(self, func: Callable, iterable: Iterable,
-                       chunksize: int | None = 1) -> Iterator:
-        return self._imap(func, iterable, chunksize, ordered=False)
+    def _remove_feeder(self) -> None:
+        with self._lock:
+            self._feeders -= 1
+            if self._feeders == 0 and self._state == _CLOSE:
+                self._stop_workers()
 
     # -- shutting down ------------------------------------------------------------------------
 
@@ -293,4 +231,3 @@ class Pool(_abc.Pool):
                     return
             with self._lock:
                 self._workers.difference_update(w for w in workers if not w.is_alive())
-

@@ -92,3 +92,58 @@ def fail_on_three(x):
 def slow_identity(x, seconds: float = 0.3):
     time.sleep(seconds)
     return x
+
+
+# -- pools -----------------------------------------------------------------------------------
+
+INITIALIZED = []  # what the pool initializer ran with, in this worker
+
+
+def remember_init(tag) -> None:
+    INITIALIZED.append(tag)
+
+
+def initialized(_=None):
+    return list(INITIALIZED)
+
+
+def raise_system_exit(_=None):
+    raise SystemExit(3)
+
+
+# -- managers --------------------------------------------------------------------------------
+
+def fill_shared(shared_list, shared_dict, namespace, done) -> None:
+    shared_list.append("worker")
+    shared_list[0] = "changed"
+    shared_dict["worker"] = len(shared_list)
+    namespace.seen = shared_dict["start"]
+    done.put(True)
+
+
+def add_to_value(value, amount, done) -> None:
+    value.value += amount
+    done.put(True)
+
+
+def double_array(numbers, done) -> None:
+    for index in range(len(numbers)):
+        numbers[index] *= 2
+    done.put(True)
+
+
+def set_event(event) -> None:
+    event.set()
+
+
+def acquire_and_signal(lock, event) -> None:
+    lock.acquire()
+    event.set()
+
+
+def release(semaphore) -> None:
+    semaphore.release()
+
+
+def pool_of_manager(pool, x, done) -> None:
+    done.put(pool.apply(square, (x,)))

@@ -41,7 +41,7 @@ def start(backend):
         assert not worker.is_alive(), f"{worker!r} did not end within {JOIN_TIMEOUT}s"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pool(backend):
     """One two-worker pool per backend, shared by the pool tests (workers are costly to start)."""
     with backend.Pool(2) as shared_pool:

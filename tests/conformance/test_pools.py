@@ -1,5 +1,6 @@
 """Pool: every method, callbacks, timeouts, errors with the worker's traceback, bad input."""
 
+import io
 import traceback
 
 import pytest
@@ -9,6 +10,15 @@ from tests.conformance import _targets
 from tests.conformance._helpers import finish_within
 
 WAIT = _targets.WAIT
+
+
+@pytest.fixture(scope="module")
+def pool(backend):
+    """One two-worker pool per backend for this module, gone before later test packages run."""
+    with backend.Pool(2) as shared_pool:
+        yield shared_pool
+        shared_pool.close()
+        finish_within(shared_pool.join)
 
 
 def test_map_starmap_apply(pool):
@@ -92,3 +102,150 @@ def test_terminated_pool_joins_and_refuses_work(backend):
     finish_within(pool.join)
     with pytest.raises(ValueError):
         pool.apply(_targets.square, (2,))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_pool_and_results_are_the_shared_abcs(pool):
+    assert isinstance(pool, shared.Pool)
+    assert isinstance(pool.apply_async(_targets.square, (2,)), shared.AsyncResult)
+    assert isinstance(pool.map_async(_targets.square, [2]), shared.AsyncResult)
+
+
+@pytest.mark.parametrize("call", ["map", "starmap", "imap", "imap_unordered"])
+def test_progress_callable_gets_done_and_total(pool, call):
+    seen = []
+    star = call == "starmap"
+    items = [(x, 1) for x in range(25)] if star else list(range(25))
+    func = _targets.add if star else _targets.square
+    results = list(getattr(pool, call)(func, items, progress=lambda *counts: seen.append(counts)))
+    assert len(results) == 25
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == 25
+    assert {total for _, total in seen} == {25}
+
+
+def test_progress_on_the_async_maps(pool):
+    seen = []
+    result = pool.map_async(_targets.square, range(6), progress=lambda *c: seen.append(c))
+    assert result.get(WAIT) == [x * x for x in range(6)] and seen[-1] == (6, 6)
+    result = pool.starmap_async(_targets.add, [(1, 2)], progress=lambda *c: seen.append(c))
+    assert result.get(WAIT) == [3] and seen[-1] == (1, 1)
+
+
+def test_progress_true_draws_only_on_a_terminal(pool, capfd, monkeypatch):
+    assert pool.map(_targets.square, range(5), progress=True) == [0, 1, 4, 9, 16]
+    assert capfd.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert list(pool.imap(_targets.square, range(12), progress=True)) == [
+        x * x for x in range(12)]
+    assert "12/12" in terminal.getvalue() and terminal.getvalue().endswith("\n")
+
+
+def test_bad_progress_is_a_type_error(pool):
+    with pytest.raises(TypeError, match="progress"):
+        pool.map(_targets.square, [1], progress="yes")
+    with pytest.raises(TypeError, match="progress"):
+        pool.imap(_targets.square, [1], progress=3)
+
+
+def test_callbacks_have_run_when_get_returns(pool):
+    got, errors = [], []
+    result = pool.apply_async(_targets.fail_on_three, (3,), callback=got.append,
+                              error_callback=errors.append)
+    with pytest.raises(ValueError, match="fail_on_three got 3"):
+        result.get(WAIT)
+    assert got == [] and len(errors) == 1 and isinstance(errors[0], ValueError)
+    assert pool.apply_async(_targets.square, (5,), callback=got.append).get(WAIT) == 25
+    assert got == [25]
+    pool.starmap_async(_targets.add, [(1, 0), (3, 0)], error_callback=errors.append).get(WAIT)
+    assert len(errors) == 1
+    with pytest.raises(TypeError, match="callback"):
+        pool.apply_async(_targets.square, (1,), callback=5)
+
+
+def test_remote_traceback_is_the_cause_everywhere(pool):
+    for run in (lambda: pool.apply(_targets.fail_on_three, (3,)),
+                lambda: pool.starmap(_targets.fail_on_three, [(1,), (3,)], chunksize=2),
+                lambda: next(iter(pool.imap_unordered(_targets.fail_on_three, [3])))):
+        with pytest.raises(ValueError, match="fail_on_three got 3") as caught:
+            run()
+        cause = caught.value.__cause__
+        assert isinstance(cause, shared.RemoteTraceback)
+        assert "fail_on_three" in str(cause) and "ValueError" in str(cause)
+
+
+def test_wait_with_a_timeout_and_a_ready_result(pool):
+    result = pool.apply_async(_targets.slow_identity, ("late",))
+    result.wait(0.01)
+    assert not result.ready()
+    with pytest.raises(ValueError):
+        result.wait(-1)
+    result.wait(WAIT)
+    assert result.ready() and result.successful() and result.get(0) == "late"
+    with pytest.raises(ValueError):
+        pool.imap(_targets.square, [1]).next(-1)
+
+
+@pytest.mark.parametrize("chunksize", [None, 1, 2, 7, 100])
+def test_every_chunksize_gives_the_same_results(pool, chunksize):
+    expected = [x * x for x in range(23)]
+    assert pool.map(_targets.square, range(23), chunksize) == expected
+    assert pool.starmap(_targets.add, [(x, x) for x in range(23)], chunksize) == [
+        2 * x for x in range(23)]
+    assert list(pool.imap(_targets.square, iter(range(23)), chunksize)) == expected
+    assert sorted(pool.imap_unordered(_targets.square, range(23), chunksize)) == expected
+
+
+def test_automatic_chunks_for_a_long_imap(pool):
+    assert sum(pool.imap(_targets.square, range(5000))) == sum(x * x for x in range(5000))
+
+
+@pytest.mark.parametrize("chunksize, error", [(0, ValueError), (-2, ValueError),
+                                              ("2", TypeError), (1.5, TypeError)])
+def test_bad_chunksize(pool, chunksize, error):
+    for call in (pool.map, pool.starmap, pool.map_async, pool.imap, pool.imap_unordered):
+        with pytest.raises(error, match="chunksize"):
+            call(_targets.square, [1], chunksize)
+
+
+def test_system_exit_in_a_task_does_not_hang_the_pool(pool):
+    with pytest.raises(SystemExit):
+        pool.apply_async(_targets.raise_system_exit).get(WAIT)
+    assert pool.map(_targets.square, range(4)) == [0, 1, 4, 9]
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"processes": 0}, ValueError),
+    ({"processes": "two"}, TypeError),
+    ({"initializer": 3}, TypeError),
+    ({"maxtasksperchild": 0}, ValueError),
+])
+def test_bad_pool_arguments(backend, kwargs, error):
+    with pytest.raises(error):
+        backend.Pool(**kwargs)
+
+
+def test_initializer_and_maxtasksperchild(backend):
+    with backend.Pool(1, initializer=_targets.remember_init, initargs=("conformance",),
+                      maxtasksperchild=1) as recycled:
+        assert recycled.map(_targets.square, range(4), chunksize=1) == [0, 1, 4, 9]
+        assert "conformance" in recycled.apply(_targets.initialized)
+        recycled.close()
+        finish_within(recycled.join)
+
+
+def test_terminate_fails_what_has_not_run(backend):
+    pool = backend.Pool(1)
+    running = pool.apply_async(_targets.slow_identity, ("running",))
+    waiting = pool.apply_async(_targets.square, (3,))
+    pool.terminate()
+    with pytest.raises(shared.BrokenPoolError):
+        waiting.get(WAIT)
+    running.wait(WAIT)
+    assert running.ready()
+    finish_within(pool.join)

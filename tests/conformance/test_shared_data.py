@@ -10,7 +10,7 @@ from tests.conformance import _targets
 WAIT = _targets.WAIT
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def manager(backend):
     with backend.Manager() as started:
         yield started

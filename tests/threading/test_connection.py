@@ -1,6 +1,7 @@
 """In-process connections: Listener/Client, blocking receives, and their errors."""
 
 import multiprocessing
+import pickle
 import threading
 import time
 
@@ -82,19 +83,73 @@ def test_blocked_recv_fails_when_its_own_end_closes():
     left.close()
 
 
-def test_send_copies_and_rejects_unpicklable_objects():
+def test_send_passes_the_object_itself():
     left, right = backend.Pipe()
-    payload = [1, 2]
+    payload, lock = [1, 2], threading.Lock()
     left.send(payload)
-    payload.append(3)
-    assert right.recv() == [1, 2]
-    with pytest.raises(TypeError):
-        left.send(threading.Lock())
+    left.send(lock)  # nothing is pickled between threads
+    assert right.recv() is payload
+    assert right.recv() is lock
     right.close()
     with pytest.raises(BrokenPipeError):
         left.send("nobody listens")
     left.close()
     assert repr(left) == "<Connection closed>"
+
+
+def test_send_bytes_shares_whole_bytes_and_copies_anything_else():
+    left, right = backend.Pipe()
+    whole = b"x" * 1000
+    left.send_bytes(whole)
+    assert right.recv_bytes() is whole
+    changing = bytearray(b"abc")
+    left.send_bytes(changing)
+    left.send_bytes(whole, 0, 1000)
+    left.send_bytes(whole, 10, 5)
+    changing[0] = ord("z")
+    assert right.recv_bytes() == b"abc"
+    assert right.recv_bytes() is whole
+    assert right.recv_bytes() == b"x" * 5
+    left.close()
+    right.close()
+
+
+def test_objects_and_bytes_mix_as_between_processes():
+    left, right = backend.Pipe()
+    left.send({"k": 1})
+    left.send_bytes(pickle.dumps(("raw", 2)))
+    left.send([1, 2, 3])
+    assert pickle.loads(right.recv_bytes()) == {"k": 1}
+    assert right.recv() == ("raw", 2)
+    buffer = bytearray(100)
+    size = right.recv_bytes_into(buffer)
+    assert pickle.loads(buffer[:size]) == [1, 2, 3]
+    left.send(threading.Lock())
+    with pytest.raises(TypeError):  # an object that has no pickle has no bytes either
+        right.recv_bytes()
+    left.close()
+    right.close()
+
+
+def test_poll_after_the_peer_closed_and_own_close_during_poll():
+    left, right = backend.Pipe()
+    left.close()
+    assert right.poll() is True and right.poll(None) is True
+    with pytest.raises(EOFError):
+        right.recv_bytes()
+    right.close()
+    a, b = backend.Pipe()
+    polled = []
+    poller = threading.Thread(target=lambda: polled.append(b.poll(WAIT)))
+    poller.start()
+    deadline = time.monotonic() + WAIT
+    while not b._inbox.waiting:
+        assert time.monotonic() < deadline, "the poller never started waiting"
+        time.sleep(0.001)
+    b.close()
+    poller.join(WAIT)
+    assert polled == [True]
+    a.close()
 
 
 def test_no_file_descriptor():

@@ -71,21 +71,23 @@ def test_terminate_fails_tasks_not_started():
     _join(pool)
 
 
-def test_callback_error_is_reported_and_the_result_kept(capfd):
+def test_callback_error_is_logged_and_the_result_kept(caplog):
     def bad_callback(value):
         raise RuntimeError("callback failed")
 
     with backend.Pool(1) as pool:
         assert pool.apply_async(abs, (-2,), callback=bad_callback).get(WAIT) == 2
         assert pool.apply(abs, (-3,)) == 3
-    assert "callback failed" in capfd.readouterr().err
+    [record] = [r for r in caplog.records if r.name == "concurrent.pool"]
+    assert "callback failed" in str(record.exc_info[1])
 
 
 @pytest.mark.parametrize("kwargs, error", [
-    ({"processes": "two"}, ValueError),
+    ({"processes": "two"}, TypeError),
     ({"processes": -1}, ValueError),
     ({"initializer": "not callable"}, TypeError),
     ({"maxtasksperchild": 0}, ValueError),
+    ({"context": "spawn"}, TypeError),
 ])
 def test_bad_pool_arguments(kwargs, error):
     with pytest.raises(error):
@@ -176,3 +178,37 @@ def test_one_failing_initializer_still_lets_the_pool_join():
     pool = backend.Pool(3, initializer=fail_once)
     pool.close()
     _join(pool)
+
+
+def test_every_waiter_of_a_result_wakes():
+    gate = threading.Event()
+    with backend.Pool(1) as pool:
+        result = pool.apply_async(gate.wait, (WAIT,))
+        got = []
+        waiters = [threading.Thread(target=lambda: got.append(result.get(WAIT)))
+                   for _ in range(4)]
+        for waiter in waiters:
+            waiter.start()
+        result.wait(0.01)
+        assert not result.ready()
+        gate.set()
+        for waiter in waiters:
+            waiter.join(WAIT)
+        assert got == [True] * 4 and result.ready() and result.successful()
+
+
+def test_failures_inside_a_chunk_keep_their_positions():
+    def check(x):
+        if x % 3 == 0:
+            raise ValueError(f"bad {x}")
+        return x
+
+    with backend.Pool(1) as pool:
+        results = pool.imap(check, range(1, 8), chunksize=7)
+        assert [results.next(WAIT), results.next(WAIT)] == [1, 2]
+        with pytest.raises(ValueError, match="bad 3"):
+            results.next(WAIT)
+        assert [results.next(WAIT), results.next(WAIT)] == [4, 5]
+        with pytest.raises(ValueError, match="bad 6"):
+            results.next(WAIT)
+        assert list(results) == [7]

@@ -1,0 +1,175 @@
+"""The public ``Pool`` methods, written once for both pools on a few backend hooks.
+
+Argument checks, chunking, results, ``progress=`` and imap feeding are the same whether tasks
+run in threads or processes; only how a chunk is packaged (a tuple, or pickled bytes that name
+what cannot be pickled) and how it is queued differ.  A backend pool subclasses ``PoolMethods``
+and provides the hooks below.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from abc import abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from concurrent._shared._pool_args import check_callable, check_chunksize
+from concurrent._shared._pool_chunks import map_chunksize
+from concurrent._shared._pool_feeding import Feeder
+from concurrent._shared._pool_progress import make_reporter
+from concurrent._shared._pool_results import ApplyResult, IMapIterator, MapResult
+from concurrent._shared._pools import Pool
+
+__all__ = ["PoolMethods", "Progress"]
+
+Progress = bool | Callable[[int, "int | None"], None] | None  # see _pool_progress
+
+
+class PoolMethods(Pool):
+    """apply/map/starmap/imap and their async forms; subclasses set ``_processes``."""
+
+    __slots__ = ()
+    _processes: int
+
+    # -- the backend's hooks -----------------------------------------------------------------
+    @abstractmethod
+    def _check_running(self) -> None:
+        """Raise ``BrokenPoolError`` or ``ValueError`` unless the pool takes new tasks."""
+
+    @abstractmethod
+    def _prepare(self, result: Any, func: Callable, items: list, star: bool, start: int,
+                 on_done: Callable | None) -> Any:
+        """Package tasks ``start...`` of ``result``; raise if they cannot be sent."""
+
+    @abstractmethod
+    def _submit(self, chunks: list) -> None:
+        """Queue prepared chunks; raise as ``_check_running`` does if the pool stopped."""
+
+    @abstractmethod
+    def _feed(self, chunk: Any) -> bool:
+        """Queue a chunk from an imap feeder; ``False`` once the pool stopped."""
+
+    @abstractmethod
+    def _stopped(self) -> bool:
+        """True once the pool was terminated or broke: feeders give up."""
+
+    @abstractmethod
+    def _add_feeder(self) -> None:
+        """Count a starting imap feeder (the pool finishes closing after the last one)."""
+
+    @abstractmethod
+    def _remove_feeder(self) -> None:
+        """The feeder finished."""
+
+    def _prepare_apply(self, result: ApplyResult, func: Callable, args: tuple,
+                       kwds: dict | None) -> Any:
+        """Package one ``apply`` task."""
+        target = functools.partial(func, **kwds) if kwds else func
+        return self._prepare(result, target, [args], True, 0, None)
+
+    def _check_imap_func(self, func: Callable) -> None:
+        """Raise now if ``func`` cannot reach the workers (imap items are checked lazily)."""
+
+    # -- single tasks ------------------------------------------------------------------------
+    def apply(self, func: Callable, args: Iterable = (), kwds: dict | None = None) -> Any:
+        return self._wait(self.apply_async(func, args, kwds))
+
+    def apply_async(self, func: Callable, args: Iterable = (), kwds: dict | None = None,
+                    callback: Callable | None = None,
+                    error_callback: Callable | None = None) -> ApplyResult:
+        _check_callables(func, callback, error_callback)
+        if kwds is not None and not isinstance(kwds, dict):
+            raise TypeError(f"kwds must be a dict or None, not {kwds!r}")
+        args = tuple(args)
+        self._check_running()
+        result = ApplyResult(callback, error_callback)
+        self._submit([self._prepare_apply(result, func, args, kwds)])
+        return result
+
+    # -- maps --------------------------------------------------------------------------------
+    def map(self, func: Callable, iterable: Iterable, chunksize: int | None = None, *,
+            progress: Progress = None) -> list:
+        return self._wait(self._map_async(func, iterable, chunksize, None, None, progress, False))
+
+    def map_async(self, func: Callable, iterable: Iterable, chunksize: int | None = None,
+                  callback: Callable | None = None, error_callback: Callable | None = None, *,
+                  progress: Progress = None) -> MapResult:
+        return self._map_async(func, iterable, chunksize, callback, error_callback, progress,
+                               False)
+
+    def starmap(self, func: Callable, iterable: Iterable[Iterable], chunksize: int | None = None,
+                *, progress: Progress = None) -> list:
+        return self._wait(self._map_async(func, iterable, chunksize, None, None, progress, True))
+
+    def starmap_async(self, func: Callable, iterable: Iterable[Iterable],
+                      chunksize: int | None = None, callback: Callable | None = None,
+                      error_callback: Callable | None = None, *,
+                      progress: Progress = None) -> MapResult:
+        return self._map_async(func, iterable, chunksize, callback, error_callback, progress,
+                               True)
+
+    def _map_async(self, func, iterable, chunksize, callback, error_callback, progress,
+                   star: bool) -> MapResult:
+        _check_callables(func, callback, error_callback)
+        chunksize = check_chunksize(chunksize)
+        reporter = make_reporter(progress)
+        self._check_running()
+        items = list(iterable)
+        if star:
+            items = [tuple(item) for item in items]
+        if chunksize is None:
+            chunksize = map_chunksize(len(items), self._processes, reporter is not None)
+        result = MapResult(len(items), callback, error_callback, reporter)
+        chunks = [self._prepare(result, func, items[start:start + chunksize], star, start, None)
+                  for start in range(0, len(items), chunksize)]  # raises at submission
+        if chunks:
+            self._submit(chunks)
+        return result
+
+    def imap(self, func: Callable, iterable: Iterable, chunksize: int | None = None, *,
+             progress: Progress = None) -> IMapIterator:
+        """Results in order, lazily; ``chunksize=None`` adapts the chunks to the task time."""
+        return self._imap(func, iterable, chunksize, progress, ordered=True)
+
+    def imap_unordered(self, func: Callable, iterable: Iterable, chunksize: int | None = None,
+                       *, progress: Progress = None) -> IMapIterator:
+        """Results as they finish, lazily; ``chunksize=None`` adapts as ``imap`` does."""
+        return self._imap(func, iterable, chunksize, progress, ordered=False)
+
+    def _imap(self, func, iterable, chunksize, progress, ordered: bool) -> IMapIterator:
+        check_callable("func", func)
+        chunksize = check_chunksize(chunksize)
+        reporter = make_reporter(progress)
+        self._check_imap_func(func)
+        length = len(iterable) if hasattr(iterable, "__len__") else None
+        result = IMapIterator(ordered, reporter, length, on_interrupt=self.terminate)
+
+        def submit(items: list, start: int, on_done: Callable) -> bool:
+            return self._feed(self._prepare(result, func, items, False, start, on_done))
+
+        feeder = Feeder(iter(iterable), chunksize, self._processes, length, result, submit,
+                        self._stopped)
+        self._add_feeder()
+        threading.Thread(target=self._run_feeder, args=(feeder,), daemon=True,
+                         name=f"{type(self).__module__} feeder").start()
+        return result
+
+    def _run_feeder(self, feeder: Feeder) -> None:
+        try:
+            feeder.run()
+        finally:
+            self._remove_feeder()
+
+    def _wait(self, result: ApplyResult) -> Any:
+        try:
+            return result.get()
+        except KeyboardInterrupt:
+            self.terminate()  # Ctrl-C: stop the workers; what has not run never will
+            raise
+
+
+def _check_callables(func: object, callback: object, error_callback: object) -> None:
+    check_callable("func", func)
+    check_callable("callback", callback, optional=True)
+    check_callable("error_callback", error_callback, optional=True)

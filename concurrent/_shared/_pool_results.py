@@ -1,0 +1,246 @@
+"""What pool submissions return: ``AsyncResult`` for apply/map, iterators for imap.
+
+Both pools use these.  Whoever runs the tasks reports each finished chunk through
+``deliver(start, count, kind, payload)``: ``kind`` is ``"ok"`` (payload: the values), ``"mixed"``
+(payload: ``(ok, value)`` pairs) or ``"error"`` (payload: one exception for the whole chunk, e.g.
+``WorkerLostError``).  Chunks may be delivered from several threads at once.  ``abandon(exc)``
+fails whatever is still missing, so a terminated pool never leaves a caller waiting.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+from _thread import allocate_lock as _allocate_lock
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from concurrent._shared._errors import TimeoutError
+from concurrent._shared._pools import AsyncResult
+from concurrent._shared._timeouts import check_timeout
+
+__all__ = ["ApplyResult", "IMapIterator", "MapResult", "outcomes"]
+
+_log = logging.getLogger("concurrent.pool")
+Reporter = Callable[[int, "int | None"], None]
+
+
+def outcomes(kind: str, payload: Any, count: int) -> list[tuple[bool, Any]]:
+    """Expand a chunk report into one ``(ok, value)`` pair per task."""
+    if kind == "ok":
+        return [(True, value) for value in payload]
+    if kind == "mixed":
+        return list(payload)
+    return [(False, payload)] * count
+
+
+def _run_callback(callback: Callable, argument: Any) -> None:
+    try:
+        callback(argument)
+    except Exception:
+        _log.exception("pool callback %r raised; the result is unaffected", callback)
+
+
+class ApplyResult(AsyncResult):
+    """The result of ``apply_async``: one value, or the exception the task raised.
+
+    As in the stdlib, the callback runs before the result is ready, so it has run by the time
+    ``get()`` returns.
+    """
+
+    def __init__(self, callback: Callable | None = None,
+                 error_callback: Callable | None = None) -> None:
+        # A latch, not an Event: a held lock that _finish releases costs a tenth of an Event
+        # to create, and a pool creates one per task.  Waiters pass it on by re-releasing it.
+        self._latch = _allocate_lock()
+        self._latch.acquire()
+        self._ready = False
+        self._finishing = _allocate_lock()
+        self._callback = callback
+        self._error_callback = error_callback
+        self._ok = False
+        self._value: Any = None
+
+    def ready(self) -> bool:
+        return self._ready
+
+    def successful(self) -> bool:
+        if not self._ready:
+            raise ValueError(f"{self!r} is not ready yet; call wait() or get() first")
+        return self._ok
+
+    def wait(self, timeout: float | None = None) -> None:
+        check_timeout(timeout)
+        self._wait(timeout)
+
+    def get(self, timeout: float | None = None) -> Any:
+        check_timeout(timeout)
+        if not self._wait(timeout):
+            raise TimeoutError(f"the result was not ready within {timeout} seconds")
+        if self._ok:
+            return self._value
+        raise self._value
+
+    def _wait(self, timeout: float | None) -> bool:
+        if self._ready:
+            return True
+        if self._latch.acquire(True, -1 if timeout is None else timeout):
+            self._latch.release()
+            return True
+        return self._ready
+
+    def _finish(self, ok: bool, value: Any) -> None:
+        if not self._finishing.acquire(False):  # never released: the first outcome wins, even
+            return  # when chunks race to fail
+        self._ok, self._value = ok, value
+        callback = self._callback if ok else self._error_callback
+        if callback is not None:
+            _run_callback(callback, value)
+        self._ready = True
+        self._latch.release()
+
+    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+        """Record the outcome of the single task."""
+        if kind == "ok":
+            self._finish(True, payload[0])
+        elif kind == "mixed":
+            self._finish(*payload[0])
+        else:
+            self._finish(False, payload)
+
+    def abandon(self, exc: BaseException) -> None:
+        """Fail the result with ``exc`` unless it already finished."""
+        self._finish(False, exc)
+
+
+class MapResult(ApplyResult):
+    """The result of ``map_async``/``starmap_async``: the list, or the first error to arrive."""
+
+    def __init__(self, length: int, callback: Callable | None = None,
+                 error_callback: Callable | None = None,
+                 progress: Reporter | None = None) -> None:
+        super().__init__(callback, error_callback)
+        self._values: list[Any] = [None] * length
+        self._length = length
+        self._done = 0
+        self._progress = progress
+        self._lock = threading.Lock()
+        if length == 0:
+            self._finish(True, [])
+
+    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+        """Store one finished chunk; fail on its first error, finish when every task is in."""
+        failure = None
+        with self._lock:
+            if kind == "ok":
+                self._values[start:start + count] = payload
+            else:
+                for offset, (ok, value) in enumerate(outcomes(kind, payload, count)):
+                    if not ok:
+                        failure = value
+                        break
+                    self._values[start + offset] = value
+            self._done += count
+            done = self._done
+            if self._progress is not None:  # under the lock: counts reach it in order
+                self._progress(done, self._length)
+        if failure is not None:
+            self._finish(False, failure)
+        elif done >= self._length:
+            self._finish(True, self._values)
+
+
+class IMapIterator(Iterator):
+    """Results of ``imap`` (in order) or ``imap_unordered`` (as they finish), lazily.
+
+    A task that failed raises its exception at its position; iteration then goes on.
+    ``on_interrupt`` runs when Ctrl-C arrives while the caller waits (the pool terminates).
+    """
+
+    def __init__(self, ordered: bool, progress: Reporter | None = None,
+                 length: int | None = None,
+                 on_interrupt: Callable[[], None] | None = None) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._ordered = ordered
+        self._items: dict[int, tuple[bool, Any]] = {}
+        self._arrived: collections.deque[tuple[bool, Any]] = collections.deque()
+        self._next_index = 0
+        self._yielded = 0
+        self._length = length
+        self._done = 0
+        self._progress = progress
+        self._broken: BaseException | None = None
+        self._broken_raised = False
+        self._on_interrupt = on_interrupt
+
+    def __iter__(self) -> IMapIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return self.next()
+
+    def next(self, timeout: float | None = None) -> Any:
+        """The next result; ``TimeoutError`` if none arrives within ``timeout`` seconds."""
+        check_timeout(timeout)
+        try:
+            with self._cond:
+                if not self._cond.wait_for(self._has_next, timeout):
+                    raise TimeoutError(f"no result arrived within {timeout} seconds")
+                ok, value = self._take()
+        except KeyboardInterrupt:
+            if self._on_interrupt is not None:
+                self._on_interrupt()
+            raise
+        if ok:
+            return value
+        raise value
+
+    def _has_next(self) -> bool:
+        if self._ordered:
+            available = self._next_index in self._items
+        else:
+            available = bool(self._arrived)
+        return (available or self._broken is not None
+                or (self._length is not None and self._yielded >= self._length))
+
+    def _take(self) -> tuple[bool, Any]:
+        if self._ordered and self._next_index in self._items:
+            self._next_index += 1
+            self._yielded += 1
+            return self._items.pop(self._next_index - 1)
+        if not self._ordered and self._arrived:
+            self._yielded += 1
+            return self._arrived.popleft()
+        if self._broken is not None and not self._broken_raised:
+            self._broken_raised = True
+            return False, self._broken
+        raise StopIteration
+
+    def set_length(self, length: int) -> None:
+        """All tasks are submitted: there are ``length`` results in all."""
+        with self._cond:
+            self._length = length
+            self._cond.notify_all()
+
+    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+        """Store a finished chunk and wake the consumer."""
+        pairs = outcomes(kind, payload, count)
+        with self._cond:
+            if self._ordered:
+                for offset, pair in enumerate(pairs):
+                    self._items[start + offset] = pair
+            else:
+                self._arrived.extend(pairs)
+            self._done += count
+            if self._progress is not None:  # under the lock: counts reach it in order
+                self._progress(self._done, self._length)
+            self._cond.notify_all()
+
+    def abandon(self, exc: BaseException) -> None:
+        """The pool stopped: once the results already in are taken, raise ``exc``, then stop."""
+        with self._cond:
+            if self._broken is None and not (self._length is not None
+                                              and self._done >= self._length):
+                self._broken = exc
+            self._cond.notify_all()

@@ -1,0 +1,1 @@
+"""Tests of concurrent.processing.pool."""

@@ -1,0 +1,55 @@
+"""Pools end cleanly however they end: terminated mid-imap, dropped, or orphaned."""
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from concurrent._shared import BrokenPoolError
+from concurrent.processing.pool import Pool
+from tests.pool import _targets
+from tests.pool.conftest import METHODS, alive, get_context
+from tests.pool.test_interrupt import ROOT, _wait_until
+
+
+def test_terminate_fails_a_waiting_imap():
+    pool = Pool(1, context=get_context("fork"))
+    results = pool.imap(_targets.slow_identity, [30, 30], chunksize=1)
+    pool.terminate()
+    with pytest.raises(BrokenPoolError, match="terminated"):
+        results.next(timeout=10)
+    with pytest.raises(StopIteration):
+        results.next(timeout=10)
+    pool.join()
+
+
+def test_a_dropped_pool_stops_its_workers():
+    pool = Pool(2, context=get_context("fork"))
+    pids = pool._engine.pids()
+    assert pool.map(_targets.square, [2]) == [4]
+    del pool
+    gc.collect()
+    _wait_until(lambda: not any(alive(pid) for pid in pids), 10, "the workers to stop")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_workers_exit_when_their_owner_is_killed(method):
+    owner = subprocess.Popen([sys.executable, "-m", "tests.pool._orphan_script", method],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(pid) for pid in owner.stdout.readline().split()]
+        assert len(pids) == 2
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)  # not communicate(): the orphans still hold the stdout pipe
+        owner.stdout.close()
+    try:  # idle workers notice within about a second that their owner is gone
+        _wait_until(lambda: not any(alive(pid) for pid in pids), 10,
+                    "the orphaned workers to exit")
+    finally:
+        for pid in pids:
+            if alive(pid):  # only if the test failed: leave nothing behind
+                os.kill(pid, signal.SIGKILL)
