@@ -124,7 +124,7 @@ class ValueProxy(Portable, _mp.ValueProxy):
 
 
 class ListProxy(Portable, _mp.ListProxy):
-    """Proxy of a list: item access, len, in, iteration, += and *= like a list."""
+    """Proxy of a list: item access, len, in, iteration, ``+=`` and ``*=`` like a list."""
 
 
 class DictProxy(Portable, _mp.DictProxy):
