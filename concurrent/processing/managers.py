@@ -16,6 +16,7 @@ Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManage
 
 from __future__ import annotations
 
+import builtins
 import ssl
 from multiprocessing import get_context as _mp_get_context
 from multiprocessing import managers as _mp
@@ -145,13 +146,11 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
         """Make ``typeid`` creatable (``manager.typeid(...)``), proxied by ``proxytype``."""
         if not isinstance(typeid, str) or not typeid.isidentifier():
             raise ValueError(f"typeid must be an identifier string, not {typeid!r}")
-        if callable is not None and not builtins_callable(callable):
+        if callable is not None and not builtins.callable(callable):
             raise TypeError(f"callable must be callable or None, not {callable!r}")
         super().register(typeid, callable, portable(proxytype), exposed, method_to_typeid,
                          create_method)
 
-
-builtins_callable = callable
 
 
 class SyncManager(BaseManager, _mp.SyncManager):
