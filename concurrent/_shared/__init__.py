@@ -10,6 +10,7 @@ a backend that needs only the primitives does not pay for the pool or manager in
 
 from typing import TYPE_CHECKING
 
+from concurrent._shared._lazy import lazy_exports
 from concurrent._shared._version import __version__
 
 # name -> the submodule of this package that defines it
@@ -69,20 +70,8 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    try:
-        submodule = _MODULES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{submodule}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_MODULES))
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: (submodule, name) for name, submodule in _MODULES.items()}, globals())
 
 
 if TYPE_CHECKING:  # the same names, spelled out for type checkers and readers

@@ -11,8 +11,9 @@ use (a module ``__getattr__``, as ``concurrent.futures`` does), so ``import conc
 stays cheap.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from concurrent._shared._lazy import lazy_exports
 
 # name -> (module relative to this package, attribute in it; None means the module itself)
 _EXPORTS: dict[str, tuple[str, str | None]] = {
@@ -96,19 +97,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    try:
-        module_name, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    module = importlib.import_module(f"{__name__}.{module_name}")
-    value = module if attribute is None else getattr(module, attribute)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 if TYPE_CHECKING:  # the same names, visible to type checkers and IDEs

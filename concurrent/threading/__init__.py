@@ -29,6 +29,7 @@ from threading import (
 )
 
 from concurrent._shared._errors import BrokenPoolError, TimeoutError, WorkerLostError
+from concurrent._shared._lazy import lazy_exports
 from concurrent.threading._queues import Empty, Full, JoinableQueue, Queue, SimpleQueue
 from concurrent.threading._sync import (
     Barrier,
@@ -124,18 +125,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    try:
-        submodule, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    import importlib
-
-    module = importlib.import_module(f"{__name__}.{submodule}")
-    value = module if attribute is None else getattr(module, attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
