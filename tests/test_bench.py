@@ -234,8 +234,8 @@ def test_spawn_run_through_the_real_command(tmp_path):
 
 def test_throughput_figures_are_real_rates():
     results = Results(meta={"repeat": 1})
-    counts = {"queue": 200, "pipe": 200, "lock": 1000, "rlock": 1000, "condition": 50,
-              "manager_list": 50, "manager_dict": 50}
+    counts = {"queue": 200, "queue_256": 200, "queue_4x4": 200, "pipe": 200, "lock": 1000,
+              "rlock": 1000, "condition": 50, "manager_list": 50, "manager_dict": 50}
     _throughput.run_throughput(results, _throughput.THROUGHPUT_NAMES, counts,
                                _stdlib_backends(), 1, _Silent(), timeout=30)
     assert len(results.figures) == len(counts) * len(STDLIB_MODES)
@@ -243,6 +243,19 @@ def test_throughput_figures_are_real_rates():
         assert figure.ok, figure.unavailable
         assert figure.unit == "ops/s" and figure.samples[0] > 0
     assert "pyprocessing's benchmarks" in format_table(results)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_many_producers_and_consumers_row_counts_every_message(method):
+    results = Results(meta={"repeat": 1})
+    modes = (OURS_PROCESSING, OURS_THREADING)
+    backends = {mode: load_backend(mode, method) for mode in modes}
+    _throughput.run_throughput(results, ["queue_4x4"], {"queue_4x4": 400}, backends, 1,
+                               _Silent(), timeout=30)
+    assert len(results.figures) == len(modes)
+    for figure in results.figures:  # a lost or doubled message would have failed the figure
+        assert figure.ok, figure.unavailable
+        assert figure.samples[0] > 0
 
 
 def test_payload_figures_are_real_and_fractions_of_memcpy():

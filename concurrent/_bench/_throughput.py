@@ -1,9 +1,11 @@
 """pyprocessing's own benchmarks: how many operations per second each primitive sustains.
 
-queue and pipe: small objects from one worker to the parent; lock and rlock: acquire/release
-pairs in one worker; condition: notify/wait round trips between the parent and one worker;
-manager list/dict: item reads through a manager's proxy.  Worker and manager start-up are
-outside the timed part: these figures are the steady-state cost per operation.
+queue and pipe: small objects from one worker to the parent; queue_256 and queue_4x4: 256-byte
+strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers (issue 8's
+small-message goal); lock and rlock: acquire/release pairs in one worker; condition:
+notify/wait round trips between the parent and one worker; manager list/dict: item reads
+through a manager's proxy.  Worker and manager start-up are outside the timed part: these
+figures are the steady-state cost per operation.
 """
 
 import time
@@ -20,15 +22,22 @@ __all__ = ["FULL_COUNTS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
 SECTION = "throughput"
 UNIT = "ops/s"
 ITEM = ("hello", 42, 3.5)  # a small mixed object, as pyprocessing's queue test sent
+MESSAGE = "m" * 256  # issue 8's small message
+GO = "go"
 
-FULL_COUNTS = {"queue": 100_000, "pipe": 100_000, "lock": 1_000_000, "rlock": 1_000_000,
-               "condition": 20_000, "manager_list": 20_000, "manager_dict": 20_000}
-QUICK_COUNTS = {"queue": 10_000, "pipe": 10_000, "lock": 500_000, "rlock": 500_000,
-                "condition": 2_000, "manager_list": 2_000, "manager_dict": 2_000}
+# Counts of queue_4x4 are multiples of 4: each producer puts a quarter.
+FULL_COUNTS = {"queue": 100_000, "queue_256": 100_000, "queue_4x4": 100_000, "pipe": 100_000,
+               "lock": 1_000_000, "rlock": 1_000_000, "condition": 20_000,
+               "manager_list": 20_000, "manager_dict": 20_000}
+QUICK_COUNTS = {"queue": 10_000, "queue_256": 20_000, "queue_4x4": 20_000, "pipe": 10_000,
+                "lock": 500_000, "rlock": 500_000, "condition": 2_000, "manager_list": 2_000,
+                "manager_dict": 2_000}
 THROUGHPUT_NAMES = tuple(FULL_COUNTS)
 
 DESCRIPTIONS = {
     "queue": "small objects from a worker to the parent through a Queue",
+    "queue_256": "256-byte strings through a Queue, 1 producer and 1 consumer worker",
+    "queue_4x4": "256-byte strings through one Queue, 4 producer and 4 consumer workers",
     "pipe": "small objects from a worker to the parent through a Pipe",
     "lock": "Lock acquire/release pairs",
     "rlock": "RLock acquire/release pairs",
@@ -57,6 +66,69 @@ def _queue(backend: Backend, count: int, timeout: float) -> float:
     finally:
         close_channel(channel, flush=flushed)
     return elapsed
+
+
+def produce_messages(channel, control, go, count: int, timeout: float) -> None:
+    """Say ready on ``control``, wait for the go, put ``count`` messages, then ``None``."""
+    control.put(_workloads.READY)
+    if go.get(timeout=timeout) != GO:
+        raise BenchError("queue: a producer got something else than the go")
+    put = channel.put
+    for _ in range(count):
+        put(MESSAGE)
+    put(None)
+
+
+def consume_messages(channel, control, timeout: float) -> None:
+    """Get messages until a ``None`` (one producer's end); report how many on ``control``."""
+    get = channel.get
+    received = 0
+    while (message := get(timeout=timeout)) is not None:
+        if len(message) != len(MESSAGE):
+            raise BenchError(f"queue: a consumer got {message!r}")
+        received += 1
+    control.put(received)
+
+
+def _producers_consumers(pairs: int):
+    """``pairs`` producers and ``pairs`` consumer workers on one Queue.
+
+    Each consumer stops at the first ``None``; each producer's ``None`` follows its messages,
+    so once every consumer stopped, every message was taken (and counted: none lost).
+    """
+
+    def measure(backend: Backend, count: int, timeout: float) -> float:
+        queue_class = backend.get("Queue")
+        channel, control, go = queue_class(), queue_class(), queue_class()
+        share = count // pairs
+        failures: list = []
+        deadline = time.monotonic() + timeout
+        flushed = False
+        try:
+            workers = start_workers(backend, consume_messages, (channel, control, timeout),
+                                    pairs, failures)
+            workers += start_workers(backend, produce_messages,
+                                     (channel, control, go, share, timeout), pairs, failures)
+            try:
+                for _ in range(pairs):  # every producer is running (no consumer reports yet)
+                    control.get(timeout=max(0.0, deadline - time.monotonic()))
+                started = time.perf_counter()
+                for _ in range(pairs):
+                    go.put(GO)
+                received = sum(control.get(timeout=max(0.0, deadline - time.monotonic()))
+                               for _ in range(pairs))
+                elapsed = time.perf_counter() - started
+            finally:
+                finish_workers(backend, workers, failures, deadline)
+            if received != share * pairs:
+                raise BenchError(f"queue: {received} of {share * pairs} messages arrived")
+            flushed = True
+        finally:
+            for queue in (channel, control, go):
+                close_channel(queue, flush=flushed)
+        return elapsed
+
+    return measure
 
 
 def _pipe(backend: Backend, count: int, timeout: float) -> float:
@@ -151,6 +223,8 @@ def _rate(measure, backend: Backend, count: int, timeout: float) -> float:
 
 MEASURES = {
     "queue": _queue,
+    "queue_256": _producers_consumers(1),
+    "queue_4x4": _producers_consumers(4),
     "pipe": _pipe,
     "lock": _acquire_release("Lock"),
     "rlock": _acquire_release("RLock"),

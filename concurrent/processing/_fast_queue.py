@@ -13,7 +13,9 @@ queue's ring was full: see ``_fast_overflow``), so a producer that dies loses no
 a consumer takes exactly one item per ``get``, so it never dies holding items others could
 have had.  The head and tail move by one aligned 8-byte store after
 the copy, so a process killed inside ``put``/``get`` leaves the ring consistent; the lock records
-its holder, and a waiter that finds the holder dead takes the lock over and recounts the items.
+its holder, and a waiter that finds the holder dead (or finds none recorded for three
+seconds: it died between taking the lock and recording itself) takes the lock over and recounts
+the items.
 Waits are in one-second slices, so a wake-up lost to a dying process costs at most a second.
 """
 
@@ -48,6 +50,9 @@ _SCALARS = frozenset({str, int, float, bool, type(None), bytes})
 _HEADER_SIZE = 64
 _SPINS = 50  # non-blocking retries of a busy lock before sleeping on it
 _SLICE = 1.0  # longest single wait: bounds the cost of a wake-up lost to a dead process
+# A holder records itself right after taking the lock and clears that right before releasing
+# it: a lock held this many slices in a row with no holder recorded lost its holder in between.
+_ORPHAN_SLICES = 3
 _pid = [os.getpid()]
 os.register_at_fork(after_in_child=lambda: _pid.__setitem__(0, os.getpid()))
 
@@ -90,6 +95,7 @@ class FastQueue(_shared.Queue):
         self._buf = wrapper.create_memoryview()
         self._ring = self._buf[_HEADER_SIZE:]
         self._inline_limit = self._capacity // 4
+        self._large = self._codec.threshold  # bytes this big go to the codec unpickled
         self._closed = self._cancelled = False
         self._overflow: Overflow | None = None
 
@@ -115,8 +121,11 @@ class FastQueue(_shared.Queue):
                 if lock.acquire(False):
                     break
             else:
+                unowned = 0  # slices in a row that the lock stayed held by nobody recorded
                 while not lock.acquire(True, _SLICE):
-                    if self._take_over_from_dead_holder():
+                    holder = _WORD.unpack_from(self._buf, _OWNER)[0]
+                    unowned = unowned + 1 if holder == 0 else 0
+                    if (holder or unowned >= _ORPHAN_SLICES) and self._take_over_from(holder):
                         break
         _WORD.pack_into(self._buf, _OWNER, _pid[0])
 
@@ -124,9 +133,9 @@ class FastQueue(_shared.Queue):
         _WORD.pack_into(self._buf, _OWNER, 0)
         self._lock.release()
 
-    def _take_over_from_dead_holder(self) -> bool:
-        holder = _WORD.unpack_from(self._buf, _OWNER)[0]
-        if holder == 0 or _fast_segments.process_alive(holder):
+    def _take_over_from(self, holder: int) -> bool:
+        """Inherit the lock from ``holder`` if it died (0: one that died before recording)."""
+        if holder != 0 and _fast_segments.process_alive(holder):
             return False
         with self._recovery:  # only one waiter may inherit the lock
             if _WORD.unpack_from(self._buf, _OWNER)[0] != holder:
@@ -165,7 +174,7 @@ class FastQueue(_shared.Queue):
             raise ValueError(f"{self!r} is closed")
         if block and timeout is not None:
             check_timeout(timeout)
-        if type(obj) in _SCALARS:
+        if type(obj) in _SCALARS and not (type(obj) is bytes and len(obj) >= self._large):
             payload, kind = _dumps(obj, 5), _SCALAR
             if len(payload) > self._inline_limit:  # a huge string: let the codec share it
                 payload, kind = self._codec.dumps(obj, what="item"), _CODEC

@@ -33,7 +33,8 @@ import _posixshmem
 __all__ = ["SegmentPool", "create_segment", "map_segment", "unlink_segment"]
 
 EMPTY, IDLE, WRITING, IN_FLIGHT, MAPPED = range(5)
-_HEADER = struct.Struct("=II")  # number of slots, closed flag
+_HEADER = struct.Struct("=II")  # number of slots, status
+_OPEN, _CLOSED, _RETIRED = 0, 1, 2  # closed: all unlinked; retired: no new payloads
 _SLOT = struct.Struct("=IiQ32s")  # state, holder pid, capacity, name
 _PAGE = mmap.PAGESIZE
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
@@ -158,8 +159,8 @@ class SegmentPool:
         _SLOT.pack_into(self._table, _HEADER.size + slot * _SLOT.size, state, pid, capacity,
                         name.encode("ascii"))
 
-    def _closed(self) -> bool:
-        return _HEADER.unpack_from(self._table, 0)[1] != 0
+    def _status(self) -> int:
+        return _HEADER.unpack_from(self._table, 0)[1]
 
     def _settle(self, slot: int, name: str) -> None:
         """A receiver's mapping died: make the slot idle, or unlink it past the idle budget."""
@@ -182,13 +183,14 @@ class SegmentPool:
     def acquire(self, size: int) -> tuple[int, str, mmap.mmap] | None:
         """A segment of at least ``size`` bytes in state ``WRITING``, mapped here.
 
-        Returns ``(slot, name, mapping)``, or ``None`` when every slot is busy (the caller then
-        uses an unpooled segment).  ``ValueError`` once the pool is closed.
+        Returns ``(slot, name, mapping)``, or ``None`` when every slot is busy or the pool is
+        closed or retired: the caller then uses an unpooled segment.  (Children may go on using
+        a channel whose creator dropped it, as with the stdlib's queues and pipes.)
         """
         me = os.getpid()
         with self._lock:
-            if self._closed():
-                raise ValueError("the shared-memory pool of this channel is closed")
+            if self._status() != _OPEN:  # the owner dropped the channel, or it was retired
+                return None
             self._flush_pending()
             choice, free = self._choose(size)
             fresh = choice is None and free is not None
@@ -258,6 +260,15 @@ class SegmentPool:
             if current == name and state in (WRITING, IN_FLIGHT):
                 self._write(slot, IDLE, 0, capacity, name)
 
+    def retire(self) -> None:
+        """Take no new payloads, in every process (a peer of the channel cannot reach the pool).
+
+        Payloads already sent stay receivable; senders fall back to unpooled segments.
+        """
+        with self._lock:
+            if self._status() == _OPEN:
+                _HEADER.pack_into(self._table, 0, self._slots, _RETIRED)
+
     # the receiver's side --------------------------------------------------------------------
 
     def _forget_stale(self, live: set[str]) -> None:
@@ -318,7 +329,7 @@ def _unlink_all(table: memoryview, lock, slots: int) -> None:
     """Unlink every segment of the pool and mark it closed; runs once, in the creator."""
     locked = lock.acquire(True, 5.0)  # a holder that died must not stop the cleanup
     try:
-        _HEADER.pack_into(table, 0, slots, 1)
+        _HEADER.pack_into(table, 0, slots, _CLOSED)
         for slot in range(slots):
             offset = _HEADER.size + slot * _SLOT.size
             state, _, _, raw = _SLOT.unpack_from(table, offset)

@@ -4,9 +4,16 @@ Every worker has a private duplex pipe.  The thread waits on all the pipes, on e
 sentinel and on a wake-up pipe at once, so a worker's death is seen the moment it happens: the
 chunk that worker was running (the first it had not answered; workers answer in order) fails
 with ``WorkerLostError``, chunks queued behind it go back to the front of the queue, and a
-replacement starts.  Behind the chunk it runs, a worker is sent at most two more, only small ones
-and only while its chunks are short, so neither side can block writing to a full pipe while the
-other also writes, and no chunk waits long behind a slow task while another worker idles.
+replacement starts.  Behind the chunk it runs, a worker is sent at most seven more, only small
+ones and only while its chunks are short, so neither side can block writing to a full pipe while
+the other also writes, and no chunk waits long behind a slow task while another worker idles.
+Messages are read and written in bulk: one read takes all that a worker has answered, and one
+write carries all that a worker is sent at once.
+
+Large buffers in tasks and results travel through the pool's ``BufferCodec``: shared-memory
+segments that the pool's process unlinks when the pool ends (terminated, joined or collected).
+A segment that a dead worker held is reclaimed by the codec; its task, if it must run again,
+is encoded afresh.
 """
 
 from __future__ import annotations
@@ -15,21 +22,23 @@ import collections
 import itertools
 import logging
 import os
-import pickle
 import selectors
 import signal
 import threading
 from dataclasses import dataclass, field
+from multiprocessing import connection as _mp_connection
 from typing import Any
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
-from concurrent.processing._pool_worker import worker_main
+from concurrent.processing._pool_worker import (
+    READ_SIZE, encode, pickle_task, send_frames, take_frames, worker_main)
+from concurrent.processing._shm_buffers import BufferCodec
 
 __all__ = ["Chunk", "Dispatcher"]
 
 _log = logging.getLogger("concurrent.processing.pool")
-_PREFETCH_LIMIT = 16 * 1024  # bytes per queued chunk: far below a socketpair's buffer, so
-_PREFETCH_DEPTH = 3  # ... sending up to this many chunks to one worker never blocks
+_PREFETCH_LIMIT = 8 * 1024  # bytes per queued chunk: far below a socketpair's buffer, so
+_PREFETCH_DEPTH = 8  # ... sending up to this many chunks to one worker never blocks
 _SHORT_CHUNK = 0.005  # seconds: a worker whose last chunk ran shorter may get chunks queued
 _STARTUP_FAILURES = 3  # workers in a row dying before they are ready: the pool is broken
 RUN, CLOSE, TERMINATE = "running", "closed", "terminated"
@@ -51,6 +60,7 @@ class Chunk:
     offset: int = 0
     size: int = 0  # tasks in the whole chunk (set from count)
     exact: bool = True  # a dying worker was running exactly task ``start``, and no later one
+    task: Any = None  # what ``payload`` encodes, to encode again if a dead worker took it
 
     def __post_init__(self) -> None:
         self.size = self.size or self.count
@@ -60,6 +70,7 @@ class Chunk:
 class _Worker:
     process: Any
     conn: Any
+    inbox: bytearray = field(default_factory=bytearray)  # read, not yet handled
     ready: bool = False
     sent: int = 0
     last_seconds: float | None = None  # how long its last chunk ran
@@ -88,6 +99,7 @@ class Dispatcher:
         self._asleep = False
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
+        self.codec = BufferCodec.for_channel(context)
         for _ in range(processes):
             self._start_worker()
         self._thread = threading.Thread(target=self._run, name="concurrent.processing.pool",
@@ -95,11 +107,19 @@ class Dispatcher:
         self._thread.start()
 
     # -- called from any thread -------------------------------------------------------------
+    def encode(self, task: tuple) -> bytes:
+        """The payload of ``(func, items, star)``: large buffers in it go to shared memory."""
+        return encode(self.codec, task, task[1], what="task", plain=pickle_task)
+
     def submit(self, chunks: list[Chunk]) -> None:
         """Queue chunks; raise ``ValueError`` unless the pool is running."""
-        with self._lock:
-            self._check_running()
-            self._pending.extend(chunks)
+        try:
+            with self._lock:
+                self._check_running()
+                self._pending.extend(chunks)
+        except Exception:
+            self._discard(chunks)
+            raise
         self._wake()
 
     def add_feeder(self) -> None:
@@ -110,9 +130,12 @@ class Dispatcher:
     def feed(self, chunk: Chunk) -> bool:
         """Queue a chunk from a running imap feeder; False once the pool was terminated."""
         with self._lock:
-            if self.state == TERMINATE:
-                return False
-            self._pending.append(chunk)
+            stopped = self.state == TERMINATE
+            if not stopped:
+                self._pending.append(chunk)
+        if stopped:
+            self._discard([chunk])
+            return False
         self._wake()
         return True
 
@@ -217,26 +240,41 @@ class Dispatcher:
             if kind == "wake":
                 os.read(self._wake_r, 4096)
             elif kind == "exit" and worker.process.sentinel in self._workers:
+                if self.state == TERMINATE:  # e.g. its initializer failed: the pool is broken,
+                    break  # so its chunks fail with BrokenPoolError, not WorkerLostError
                 self._on_exit(worker)
         return True
 
     def _assign(self) -> None:
-        # Idle workers first; then a second chunk to busy ones, so they never wait on us.
-        for prefetch in (False, True):
+        # Idle workers first; then, round by round, more chunks to busy ones, so they never
+        # wait on us.  Each worker's new chunks go out in one write.
+        batches: dict[_Worker, list[Chunk]] = {}
+        for prefetch in (False,) + (True,) * (_PREFETCH_DEPTH - 1):
+            assigned = False
             for worker in self._workers.values():
                 if not self._pending:
-                    return
+                    break
                 if self._may_send(worker, self._pending[0], prefetch):
                     chunk = self._pending.popleft()
-                    try:
-                        if chunk.offset:
-                            worker.conn.send_bytes(b"@" + chunk.offset.to_bytes(4, "big"))
-                        worker.conn.send_bytes(chunk.payload)
-                    except OSError:  # it died; its sentinel tells us next
-                        self._pending.appendleft(chunk)
-                        continue
                     worker.outstanding.append(chunk)
                     worker.sent += 1
+                    batches.setdefault(worker, []).append(chunk)
+                    assigned = True
+            if prefetch and not assigned:
+                break  # every worker is full (or the queue is empty)
+        for worker, chunks in batches.items():
+            frames = []
+            for chunk in chunks:
+                if chunk.offset:
+                    frames.append(b"@" + chunk.offset.to_bytes(4, "big"))
+                frames.append(chunk.payload)
+            try:
+                send_frames(worker.conn.fileno(), *frames)
+            except OSError:  # it died; its sentinel tells us next
+                for _ in chunks:
+                    worker.outstanding.pop()
+                worker.sent -= len(chunks)
+                self._pending.extendleft(reversed(chunks))
 
     def _may_send(self, worker: _Worker, chunk: Chunk, prefetch: bool) -> bool:
         if self._maxtasks is not None and worker.sent >= self._maxtasks:
@@ -250,13 +288,18 @@ class Dispatcher:
                 and len(chunk.payload) <= _PREFETCH_LIMIT)
 
     def _on_message(self, worker: _Worker) -> None:
+        """Handle every message the worker sent so far: one read, not two per message."""
         try:
-            message = pickle.loads(worker.conn.recv_bytes())
-        except (EOFError, OSError):
+            data = os.read(worker.conn.fileno(), READ_SIZE)
+        except OSError:
             return  # the worker is gone; its sentinel fires next
-        except Exception as exc:  # a result that cannot be unpickled here
-            message = ("error", exc, 0.0)
-        self._handle(worker, message)
+        worker.inbox += data
+        for frame in take_frames(worker.inbox):
+            try:
+                message = self.codec.loads(frame)
+            except Exception as exc:  # a result that cannot be unpickled here
+                message = ("error", exc, 0.0)
+            self._handle(worker, message)
 
     def _handle(self, worker: _Worker, message: tuple) -> None:
         kind = message[0]
@@ -302,8 +345,10 @@ class Dispatcher:
         how = describe_exit(exitcode)
         if lost is not None:
             if lost.exact and lost.count > 1:  # the tasks after the lost one never ran: redo
-                rest = Chunk(lost.job, lost.start + 1, lost.count - 1, lost.payload,
-                             lost.on_done, lost.offset + 1, lost.size)
+                # The dead worker may have mapped the payload's segment: encode it again.
+                payload = lost.payload if lost.task is None else self.encode(lost.task)
+                rest = Chunk(lost.job, lost.start + 1, lost.count - 1, payload,
+                             lost.on_done, lost.offset + 1, lost.size, task=lost.task)
                 with self._lock:
                     self._pending.appendleft(rest)
                 lost.count, lost.on_done = 1, None
@@ -331,12 +376,19 @@ class Dispatcher:
 
     def _drain(self, worker: _Worker) -> None:
         """Take the answers a dead worker sent before it died (without ever blocking)."""
-        conn = worker.conn
+        fd = worker.conn.fileno()
         try:
-            os.set_blocking(conn.fileno(), False)
-            while worker.outstanding and conn.poll(0):
-                self._handle(worker, pickle.loads(conn.recv_bytes()))
-        except Exception:  # EOF, a half-written message, or the end of the data: all done
+            os.set_blocking(fd, False)
+            while data := os.read(fd, READ_SIZE):
+                worker.inbox += data
+        except OSError:  # the end of the data (or of the pipe): all read
+            pass
+        try:
+            for frame in take_frames(worker.inbox):
+                if not worker.outstanding:
+                    break
+                self._handle(worker, self.codec.loads(frame))
+        except Exception:  # an answer it could not finish: the chunk is lost with it
             pass
 
     def _break(self, error: BrokenPoolError, cause: BaseException | None = None) -> None:
@@ -347,14 +399,17 @@ class Dispatcher:
             self.state = TERMINATE
 
     def _start_worker(self) -> None:
-        parent, child = self._ctx.Pipe(duplex=True)
+        # The stdlib's Pipe: the pool moves bytes in its own frames and encodes large buffers
+        # itself, so a channel codec (and its shared-memory table) would be waste here.
+        parent, child = _mp_connection.Pipe(duplex=True)
         # A forked child inherits our ends of its siblings' pipes: it closes them first thing.
         inherited = tuple(w.conn.fileno() for w in self._workers.values()) + (
             self._wake_r, self._wake_w)
         inherit = inherited if self._ctx.get_start_method() == "fork" else ()
         process = self._ctx.Process(
             target=worker_main, name=f"PoolWorker-{next(self._names)}", daemon=True,
-            args=(child, self._initializer, self._initargs, self._maxtasks, os.getpid(), inherit))
+            args=(child, self.codec, self._initializer, self._initargs, self._maxtasks,
+                  os.getpid(), inherit))
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -396,6 +451,8 @@ class Dispatcher:
             worker.conn.close()
             _close_process(process)
         if not self._thread.is_alive() and self._wake_r >= 0:
+            self.codec.close()  # unlinks every segment; results already received stay mapped
+            self.codec = BufferCodec()  # let the pool's lock go, even while the pool lives on
             self._selector.close()
             fds = (self._wake_r, self._wake_w)
             self._wake_r = self._wake_w = -1
@@ -409,10 +466,16 @@ class Dispatcher:
             for worker in self._workers.values():
                 chunks += worker.outstanding
                 worker.outstanding.clear()
+        self._discard(chunks)
         for chunk in chunks:
             if chunk.on_done is not None:
                 chunk.on_done(chunk.count, None)
             chunk.job.abandon(error)
+
+    def _discard(self, chunks: list[Chunk]) -> None:
+        """Give back the shared memory of chunks no worker will read (a no-op for most)."""
+        for chunk in chunks:
+            self.codec.discard(chunk.payload)
 
 
 def _signal(action) -> None:

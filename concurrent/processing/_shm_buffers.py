@@ -16,20 +16,20 @@ How a channel uses it, in the sending process and the receiving one:
 
 A codec with a ``SegmentPool`` (``BufferCodec.for_channel(ctx)``, created by the channel's owner
 and passed to its children) recycles pre-faulted segments and unlinks them all when the owner
-closes or drops it; ``discard`` returns a segment to the pool.  Without a pool (the module-level
-``dumps``/``loads``), each payload gets a fresh segment that the receiver unlinks as it maps
-it: a payload that is never received stays until the resource tracker removes it at exit.
+closes or drops it; ``discard`` returns a segment to the pool.  A codec without a pool can
+still load a pooled payload (by the segment's name), but that slot is then reused only after
+the owner closes the pool: channels retire their pool (``SegmentPool.retire``) before that can
+happen more than once.  Without a pool (the module-level ``dumps``/``loads``), each payload
+gets a fresh segment that the receiver unlinks as it maps it: a payload that is never received
+stays until the resource tracker removes it at exit.
 """
 
 from __future__ import annotations
 
-import collections
-import copyreg
 import io
 import os
 import pickle
 import struct
-from multiprocessing.reduction import ForkingPickler
 
 from concurrent.processing import _fast_segments as _segments
 from concurrent.processing import _pickling
@@ -37,11 +37,15 @@ from concurrent.processing import _pickling
 __all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "dumps", "loads"]
 
 DEFAULT_THRESHOLD = 64 * 1024
-_PLAIN, _SHARED, _INLINE_REFS = b"\x00", b"\x01", b"\x02"
+# A plain payload is the pickle itself (it starts with the PROTO opcode), so a small object
+# costs no extra copy and reads as an ordinary pickle; the other kinds start with a tag byte.
+_PLAIN, _SHARED, _INLINE_REFS = b"\x80", b"\x01", b"\x02"
 _ALIGN = 64
 _PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RAW = (bytes, bytearray, memoryview)
+_CONTAINERS = (tuple, list, dict)
+_LOOK_INTO = frozenset(_RAW + _CONTAINERS)
 _KINDS = {bytes: "y", bytearray: "a", memoryview: "v"}
 _SCAN_LIMIT = 256  # items of a container looked at for large raw buffers
 _REF = struct.Struct("=iQ")  # slot (-1: unpooled), segment size
@@ -56,12 +60,15 @@ def _has_large_raw(obj, threshold: int, depth: int = 2) -> bool:
     kind = type(obj)
     if kind in _RAW:
         return memoryview(obj).nbytes >= threshold
-    if depth == 0 or kind not in (tuple, list, dict):
+    if depth == 0 or kind not in _CONTAINERS:
         return False
     items = obj.values() if kind is dict else obj
     if len(items) > _SCAN_LIMIT:
         return False
-    return any(_has_large_raw(item, threshold, depth - 1) for item in items)
+    for item in items:  # a loop, not any(): this runs for every message sent
+        if type(item) in _LOOK_INTO and _has_large_raw(item, threshold, depth - 1):
+            return True
+    return False
 
 
 class _Collector:
@@ -113,25 +120,11 @@ class _Collector:
                 view.readonly)
 
 
-# multiprocessing's reducers (connections, sockets, partials...) ahead of copyreg's; a live view,
-# so reducers registered later apply too (ForkingPickler copies both tables per pickling).
-_DISPATCH = collections.ChainMap(ForkingPickler._extra_reducers, copyreg.dispatch_table)
-
-
-class _Pickler(pickle.Pickler):
-    """Protocol 5 with multiprocessing's reducers, handing big buffers to a ``_Collector``."""
-
-    dispatch_table = _DISPATCH
-
-    def __init__(self, file, collector: _Collector) -> None:
-        super().__init__(file, 5, buffer_callback=collector.buffer_callback)
-
-
-class _ReferencingPickler(_Pickler):
+class _ReferencingPickler(_pickling._Pickler):
     """Also moves raw buffers out by persistent id (a Python call per object: used sparingly)."""
 
     def __init__(self, file, collector: _Collector) -> None:
-        super().__init__(file, collector)
+        super().__init__(file, 5, buffer_callback=collector.buffer_callback)
         self.collector = collector
 
     def persistent_id(self, obj):
@@ -139,8 +132,14 @@ class _ReferencingPickler(_Pickler):
 
 
 def _pickle(obj, collector: _Collector, scan: bool) -> bytes:
+    """Protocol 5 with multiprocessing's reducers (``_pickling``'s shared dispatch table),
+    handing big buffers to ``collector``."""
+    _pickling._Pickler.refresh()
     out = io.BytesIO()
-    (_ReferencingPickler if scan else _Pickler)(out, collector).dump(obj)
+    if scan:
+        _ReferencingPickler(out, collector).dump(obj)
+    else:
+        _pickling._Pickler(out, 5, buffer_callback=collector.buffer_callback).dump(obj)
     return out.getvalue()
 
 
@@ -200,10 +199,14 @@ class BufferCodec:
         if type(obj) in _SCALARS:
             main = pickle.dumps(obj, 5)
             if len(main) < self.inline_limit:
-                return _PLAIN + main
+                return main
             return self._share(main, _Collector(self.threshold))
-        collector = _Collector(self.threshold)
         scan = _has_large_raw(obj, self.threshold)
+        if not scan:
+            main = self._dumps_small(obj)
+            if main is not None:
+                return main
+        collector = _Collector(self.threshold)
         try:
             try:
                 main = _pickle(obj, collector, scan)
@@ -215,8 +218,24 @@ class BufferCodec:
         except _PICKLING_ERRORS as exc:
             raise _pickling.explain(obj, what=what, error=exc, protocol=5) from exc
         if not collector.regions and len(main) + 1 <= self.inline_limit:
-            return (_INLINE_REFS if collector.references else _PLAIN) + main
+            return _INLINE_REFS + main if collector.references else main
         return self._share(main, collector)
+
+    def _dumps_small(self, obj) -> bytes | None:
+        """The plain pickle of ``obj`` when it has no out-of-band buffer and fits the payload.
+
+        The common case, made cheap: no ``_Collector``, no Python call per buffer.  ``None``
+        (also on a pickling error, which the general path then explains) sends the caller there.
+        """
+        _pickling._Pickler.refresh()
+        out, buffers = io.BytesIO(), []
+        try:
+            _pickling._Pickler(out, 5, buffer_callback=buffers.append).dump(obj)
+        except _PICKLING_ERRORS:
+            return None
+        if buffers or out.tell() + 1 > self.inline_limit:
+            return None
+        return out.getvalue()
 
     def _share(self, main: bytes, collector: _Collector) -> bytes:
         if len(main) + 1 > self.inline_limit:
@@ -265,7 +284,7 @@ class BufferCodec:
         """The object ``payload`` describes; its shared segment is released when unused."""
         tag = payload[:1]
         if tag == _PLAIN:
-            return pickle.loads(memoryview(payload)[1:])
+            return pickle.loads(payload)
         if tag == _INLINE_REFS:
             return _Unpickler(memoryview(payload)[1:], memoryview(b"")).load()
         if tag != _SHARED:
@@ -275,9 +294,9 @@ class BufferCodec:
         if slot < 0:
             view = memoryview(_segments.map_segment(name, size))
             _segments.unlink_segment(name)
-        elif self.pool is None:
-            raise ValueError("this payload belongs to a pooled channel: load it with that "
-                             "channel's codec")
+        elif self.pool is None:  # a channel end that travelled without its pool (rare)
+            # Read in place; the slot stays in flight until the pool's owner unlinks it all.
+            view = memoryview(_segments.map_segment(name, size))
         else:
             view = self.pool.open(slot, name, size)
         buffers = [view[offset:offset + length].toreadonly() if readonly

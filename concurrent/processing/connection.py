@@ -5,6 +5,15 @@ bad part of the object before anything is written, and ``poll`` refuses a negati
 ``recv_bytes_into`` raises ``BufferTooShort``, multiprocessing's class, which the shared
 interface re-exports.  ``Listener`` and ``Client`` authenticate with an HMAC challenge when given
 an ``authkey``; with ``authkey=None`` (the stdlib's default) no authentication takes place.
+
+Both ends of a ``Pipe()`` share a ``BufferCodec``: a small object still travels as an ordinary
+pickle, but buffers of 64 KiB or more (bytes, bytearray, memoryview, numpy arrays) go through
+pooled shared-memory segments and only their names cross the pipe.  The pool travels with an
+end only when a process starts; an end pickled at any other time (sent through a queue or
+another pipe) cannot take it along, so it retires the pool of its channel: from then on both
+ends put large buffers in fresh segments that the receiver unlinks (as they do once the pipe's
+creator dropped its ends, which unlinks the pool).  ``Listener``/``Client`` connections keep
+plain pickles: their peer may be the stdlib, or another host.
 """
 
 from __future__ import annotations
@@ -14,11 +23,13 @@ import os
 import socket
 import sys
 from multiprocessing import connection as _mp
+from multiprocessing import context as _mp_context
 from multiprocessing import reduction as _reduction
 
 from concurrent import _shared
 from concurrent._shared._timeouts import check_timeout
 from concurrent.processing import _pickling
+from concurrent.processing._shm_buffers import BufferCodec
 
 __all__ = [
     "AuthenticationError",
@@ -37,19 +48,45 @@ deliver_challenge = _mp.deliver_challenge
 wait = _mp.wait
 
 
+# The pool's lock must reach children of any start method: a fork-context lock is unlinked at
+# once and cannot be pickled for a spawn or forkserver child.
+_POOL_CONTEXT = multiprocessing.get_context("spawn")
+
+
 class Connection(_mp.Connection, _shared.Connection):
     """One end of a pipe or socket: ``send``/``recv`` objects, ``send_bytes``/``recv_bytes``."""
+
+    _codec: BufferCodec | None = None  # set by Pipe(): large buffers go through shared memory
 
     def send(self, obj) -> None:
         """Send a picklable object; ``UnpicklableError`` (nothing sent) if it is not."""
         self._check_closed()
         self._check_writable()
-        self._send_bytes(_pickling.dumps(obj, what="obj"))
+        codec = self._codec
+        if codec is None:
+            self._send_bytes(_pickling.dumps(obj, what="obj"))
+            return
+        payload = codec.dumps(obj, what="obj")
+        try:
+            self._send_bytes(payload)
+        except BaseException:
+            codec.discard(payload)  # a shared segment the peer will never see
+            raise
+
+    def recv(self):
+        """Receive an object sent with ``send``; ``EOFError`` when the peer closed its end."""
+        codec = self._codec
+        if codec is None:
+            return super().recv()
+        self._check_closed()
+        self._check_readable()
+        return codec.loads(self._recv_bytes().getbuffer())
 
     def poll(self, timeout: float | None = 0.0) -> bool:
         """True if data can be read now or within ``timeout`` (``None``: wait forever)."""
         check_timeout(timeout)
         return super().poll(timeout)
+
 
 def _adopt(conn: _mp.Connection) -> Connection:
     """Give a stdlib connection (from the stdlib's listener) our class; it adds no state."""
@@ -59,11 +96,19 @@ def _adopt(conn: _mp.Connection) -> Connection:
 
 
 def _reduce_connection(conn: Connection):
-    return _rebuild_connection, (_reduction.DupFd(conn.fileno()), conn.readable, conn.writable)
+    codec = conn._codec
+    if codec is not None and codec.pool is not None and _mp_context.get_spawning_popen() is None:
+        codec.pool.retire()  # the pool cannot travel now: the whole channel stops using it
+        codec = BufferCodec()
+    return (_rebuild_connection,
+            (_reduction.DupFd(conn.fileno()), conn.readable, conn.writable, codec))
 
 
-def _rebuild_connection(dup_fd, readable: bool, writable: bool) -> Connection:
-    return Connection(dup_fd.detach(), readable, writable)
+def _rebuild_connection(dup_fd, readable: bool, writable: bool,
+                        codec: BufferCodec | None = None) -> Connection:
+    conn = Connection(dup_fd.detach(), readable, writable)
+    conn._codec = codec
+    return conn
 
 
 if sys.platform != "win32":
@@ -76,9 +121,12 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:  # noqa: N802 - 
         return _mp.Pipe(duplex)
     if duplex:
         left, right = socket.socketpair()
-        return Connection(left.detach()), Connection(right.detach())
-    read_fd, write_fd = os.pipe()
-    return Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+        ends = Connection(left.detach()), Connection(right.detach())
+    else:
+        read_fd, write_fd = os.pipe()
+        ends = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    ends[0]._codec = ends[1]._codec = BufferCodec.for_channel(ctx=_POOL_CONTEXT)
+    return ends
 
 
 class Listener(_mp.Listener):

@@ -2,7 +2,8 @@
 
 Same API as ``multiprocessing.pool.Pool``, plus ``progress=`` on the maps, an adaptive chunk size
 for ``imap``/``imap_unordered``, submission-time errors for arguments that cannot be pickled, and
-``WorkerLostError`` for a task whose worker died (the stdlib waits forever).  The machinery lives
+``WorkerLostError`` for a task whose worker died (the stdlib waits forever); large buffers in
+arguments and results (64 KiB and up) go through shared memory, not the pipe.  The machinery lives
 in ``_pool_dispatch`` (workers and the pool thread) and ``_pool_worker`` (the worker loop); the
 public methods and what the thread pool shares (results, chunk sizes, imap feeding, progress,
 tracebacks, argument checks) live in ``concurrent._shared._pool_*``; this module packages and
@@ -70,25 +71,27 @@ class Pool(PoolMethods):
     def _prepare_apply(self, result: ApplyResult, func: Callable, args: tuple,
                        kwds: dict | None) -> Chunk:
         target = functools.partial(func, **kwds) if kwds else func
+        task = (target, args, None)  # the apply form: see _pool_worker
         try:
-            payload = dumps((target, [args], True), what="task")
+            payload = self._engine.encode(task)
         except Exception:
             dumps(func, what="func")
             dumps(args, what="args")
             dumps(kwds, what="kwds")
             raise
-        return Chunk(result, 0, 1, payload)
+        return Chunk(result, 0, 1, payload, task=task)
 
     def _prepare(self, result, func: Callable, items: list, star: bool, start: int,
                  on_done: Callable | None) -> Chunk:
+        task = (func, items, star)
         try:
-            payload = dumps((func, items, star), what="task")
+            payload = self._engine.encode(task)
         except Exception:
             dumps(func, what="func")
             for offset, item in enumerate(items):
                 dumps(item, what=f"iterable[{start + offset}]")
             raise
-        return Chunk(result, start, len(items), payload, on_done)
+        return Chunk(result, start, len(items), payload, on_done, task=task)
 
     def _check_imap_func(self, func: Callable) -> None:
         dumps(func, what="func")  # items are pickled lazily, as they are pulled; func now

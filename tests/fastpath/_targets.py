@@ -53,6 +53,12 @@ def die_holding_lock(queue) -> None:
     os._exit(0)
 
 
+def die_holding_unrecorded_lock(queue) -> None:
+    """Die between taking the queue's lock and recording itself as its holder."""
+    queue._lock.acquire()
+    os._exit(0)
+
+
 def die_after_commit(queue, item) -> None:
     """Write ``item`` and commit the tail, then die before updating the count or unlocking."""
     payload = _fast_queue._dumps(item, 5)
@@ -95,3 +101,23 @@ def dumps_and_die(codec, obj, connection) -> None:
     """A sender that encodes ``obj``, hands over the payload and dies before anything else."""
     connection.send_bytes(codec.dumps(obj))
     os._exit(0)
+
+
+def echo_connection(connection) -> None:
+    """Send back every object received until ``None``."""
+    while (obj := connection.recv()) is not None:
+        connection.send(obj)
+    connection.close()
+
+
+def echo_connection_from_queue(queue) -> None:
+    """Take a connection that arrives through ``queue`` after this process started, and echo."""
+    echo_connection(queue.get(timeout=WAIT))
+
+
+def send_to_peer(connection, obj) -> None:
+    connection.send(obj)
+
+
+def receive_and_report(connection, results) -> None:
+    results.put(connection.recv())

@@ -42,9 +42,12 @@ def finish(child, exitcode: int | None = 0) -> None:
 
 @pytest.fixture(autouse=True)
 def no_stray_children():
-    """Each test must join what it started."""
+    """Each test must join what it started (children started before it are not its own:
+    a session-scoped pool's workers, a manager)."""
+    before = set(multiprocessing.active_children())
     yield
-    stray = [child for child in multiprocessing.active_children() if child.is_alive()]
+    stray = [child for child in multiprocessing.active_children()
+             if child not in before and child.is_alive()]
     for child in stray:
         child.kill()
         child.join(JOIN_TIMEOUT)

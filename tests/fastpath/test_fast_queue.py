@@ -194,6 +194,15 @@ def test_lock_of_a_process_that_died_holding_it_is_taken_over(ctx):
     assert [queue.get(timeout=WAIT), queue.get(timeout=WAIT)] == ["before", "after"]
 
 
+def test_lock_of_a_process_that_died_before_recording_itself_is_taken_over():
+    queue = FastQueue(ctx=multiprocessing.get_context("fork"))  # one start method: it waits 3 s
+    queue.put("before")
+    finish(start(multiprocessing.get_context("fork"), _targets.die_holding_unrecorded_lock,
+                 queue))
+    queue.put("after")  # nobody recorded as holder for three slices: inherits the lock
+    assert [queue.get(timeout=WAIT), queue.get(timeout=WAIT)] == ["before", "after"]
+
+
 def test_item_committed_by_a_process_that_died_mid_put_is_counted(ctx):
     queue = FastQueue(ctx=ctx)
     finish(start(ctx, _targets.die_after_commit, queue, "committed"))

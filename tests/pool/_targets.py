@@ -149,3 +149,41 @@ class LockedError(Exception):
 
 def raise_unpicklable(_=None):
     raise LockedError("holds a lock")
+
+
+def digest(buffer):
+    """The length and SHA-256 of a buffer argument (bytes, memoryview or numpy array)."""
+    import hashlib
+
+    view = memoryview(buffer).cast("B")
+    return view.nbytes, hashlib.sha256(view).hexdigest()
+
+
+def pattern(size, seed):
+    """``size`` bytes that depend on ``seed`` (so a mixed-up result shows)."""
+    block = bytes((seed + i) % 251 for i in range(251))
+    return (block * (size // 251 + 1))[:size]
+
+
+def doubled(array):
+    return array * 2
+
+
+def die_holding(buffer, how):
+    """Die mid-task while the large argument is mapped."""
+    assert len(buffer) > 0
+    die(how)
+
+
+class SlowBufferDeath:
+    """A task that takes 10 ms (busy work, not synchronization), dies on the buffer starting
+    with ``victim``, and otherwise returns that first byte."""
+
+    def __init__(self, victim):
+        self.victim = victim
+
+    def __call__(self, buffer):
+        time.sleep(0.01)
+        if buffer[0] == self.victim:
+            die("sigkill")
+        return buffer[0], len(buffer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import threading
 
 import pytest
@@ -118,3 +119,22 @@ def test_joinable_queue_task_done_and_join(ctx):
         jobs.task_done()
     _closed(jobs)
     results.close()
+
+
+def test_join_thread_needs_close_first():
+    queue = processing.Queue()
+    with pytest.raises(ValueError, match="close"):  # the stdlib only asserts this
+        queue.join_thread()
+    _closed(queue)
+
+
+@pytest.mark.parametrize("kind", ["Queue", "JoinableQueue", "SimpleQueue"])
+def test_large_items_travel_through_the_queues_shared_memory(kind):
+    queue = getattr(processing, kind)()
+    tag = queue._codec.pool.tag
+    queue.put([b"L" * 300_000, "small"])
+    assert len(glob.glob(f"/dev/shm/cpb_{tag}_*")) == 1  # the ring holds only its name
+    assert queue.get(timeout=JOIN_TIMEOUT) == [b"L" * 300_000, "small"]
+    queue.close()
+    queue._codec.close()
+    assert glob.glob(f"/dev/shm/cpb_{tag}_*") == []
