@@ -18,6 +18,7 @@ when that process exits.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import mmap
 import os
@@ -39,6 +40,10 @@ _SLOT = struct.Struct("=IiQ32s")  # state, holder pid, capacity, name
 _PAGE = mmap.PAGESIZE
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
 _ROUND = 1 << 16  # segment sizes are multiples of 64 KiB so near sizes share segments
+# The table lock guards a few slot updates.  A process killed while holding it (SIGKILL, a
+# segfault) would leave it held for good, so nobody waits for it longer than this: a sender then
+# uses an unpooled segment and a receiver maps the segment by name.  Slower, never a hang.
+_LOCK_PATIENCE = 2.0
 
 
 def create_segment(name: str, size: int) -> mmap.mmap:
@@ -149,6 +154,16 @@ class SegmentPool:
         self._finalizer = None
         self._setup()
 
+    @contextlib.contextmanager
+    def _locked(self):
+        """Hold the table lock; yields False (lock not held) if it stayed busy too long."""
+        held = self._lock.acquire(True, _LOCK_PATIENCE)
+        try:
+            yield held
+        finally:
+            if held:
+                self._lock.release()
+
     # table access (call with the lock held) -----------------------------------------------
 
     def _read(self, slot: int) -> tuple[int, int, int, str]:
@@ -188,8 +203,8 @@ class SegmentPool:
         a channel whose creator dropped it, as with the stdlib's queues and pipes.)
         """
         me = os.getpid()
-        with self._lock:
-            if self._status() != _OPEN:  # the owner dropped the channel, or it was retired
+        with self._locked() as held:
+            if not held or self._status() != _OPEN:  # dropped, retired, or a dead lock holder
                 return None
             self._flush_pending()
             choice, free = self._choose(size)
@@ -210,8 +225,9 @@ class SegmentPool:
                 mapping = self._map_or_create(name, capacity, fresh)
                 self._mapped[name] = mapping
         except BaseException:
-            with self._lock:
-                self._write(choice, EMPTY, 0, 0, "")
+            with self._locked() as held:
+                if held:
+                    self._write(choice, EMPTY, 0, 0, "")
             raise
         return choice, name, mapping
 
@@ -248,14 +264,18 @@ class SegmentPool:
 
     def sent(self, slot: int, name: str) -> None:
         """The payload naming ``name`` is in a channel now: no process holds the segment."""
-        with self._lock:
+        with self._locked() as held:
+            if not held:  # the receiver accepts a slot still marked WRITING
+                return
             state, pid, capacity, current = self._read(slot)
             if current == name and state == WRITING:
                 self._write(slot, IN_FLIGHT, 0, capacity, name)
 
     def abandon(self, slot: int, name: str) -> None:
         """The payload will never be sent or received (it failed, or its channel dropped it)."""
-        with self._lock:
+        with self._locked() as held:
+            if not held:  # the slot stays taken until the owner unlinks every segment
+                return
             state, pid, capacity, current = self._read(slot)
             if current == name and state in (WRITING, IN_FLIGHT):
                 self._write(slot, IDLE, 0, capacity, name)
@@ -265,8 +285,8 @@ class SegmentPool:
 
         Payloads already sent stay receivable; senders fall back to unpooled segments.
         """
-        with self._lock:
-            if self._status() == _OPEN:
+        with self._locked() as held:
+            if held and self._status() == _OPEN:
                 _HEADER.pack_into(self._table, 0, self._slots, _RETIRED)
 
     # the receiver's side --------------------------------------------------------------------
@@ -280,10 +300,13 @@ class SegmentPool:
 
         The segment returns to the pool when the last view derived from this one dies.
         """
-        with self._lock:
+        with self._locked() as held:
+            if not held:  # read in place by name; the owner unlinks the segment at close
+                return memoryview(map_segment(name, size))
             self._flush_pending()  # a process that only receives settles its releases here
             state, pid, capacity, current = self._read(slot)
-            if current != name or state != IN_FLIGHT:
+            # WRITING: the sender gave up marking it sent (see ``sent``), yet it was sent.
+            if current != name or state not in (IN_FLIGHT, WRITING):
                 raise RuntimeError(f"shared-memory segment {name!r} of this payload was already "
                                    f"received, or its channel was closed")
             self._write(slot, MAPPED, os.getpid(), capacity, name)
@@ -294,8 +317,9 @@ class SegmentPool:
             if mapping is None:
                 mapping = self._mapped[name] = map_segment(name, capacity)
         except BaseException:
-            with self._lock:
-                self._write(slot, IN_FLIGHT, 0, capacity, name)
+            with self._locked() as held:
+                if held:
+                    self._write(slot, IN_FLIGHT, 0, capacity, name)
             raise
         # A lease: one object per receive that every view of it keeps alive (ctypes exports
         # the buffer), so its death says that this receive is done with the segment.
@@ -327,7 +351,7 @@ class SegmentPool:
 
 def _unlink_all(table: memoryview, lock, slots: int) -> None:
     """Unlink every segment of the pool and mark it closed; runs once, in the creator."""
-    locked = lock.acquire(True, 5.0)  # a holder that died must not stop the cleanup
+    locked = lock.acquire(True, _LOCK_PATIENCE)  # a holder that died must not stop the cleanup
     try:
         _HEADER.pack_into(table, 0, slots, _CLOSED)
         for slot in range(slots):

@@ -2,8 +2,9 @@
 
 Each worker has its own pipe to the pool, so the pool always knows which chunk a worker
 holds, and a worker killed mid-task cannot leave a shared lock held (the failure mode that hangs
-the stdlib pool); the one exception is the lock of the pool's shared-memory segment table, held
-for a table update while a large buffer is sent or received (``_fast_segments``).
+the stdlib pool).  The one shared lock, the shared-memory segment table's, is never waited on
+for long: a process that finds it held by a dead worker sends through an unpooled segment, or
+maps the received one by name (``_fast_segments``).
 
 To the worker: ``(func, items, star)``, or ``(func, args, None)`` for one ``apply`` task,
 preceded by ``b"@"`` and a 4-byte offset when its first tasks already ran; ``b""`` to stop.

@@ -97,6 +97,12 @@ def acquire_and_die(pool, size: int) -> None:
     os._exit(0)
 
 
+def lock_table_and_die(pool) -> None:
+    """A process killed while it holds the segment table's lock (it never releases it)."""
+    assert pool._lock.acquire(True, 10)
+    os._exit(0)
+
+
 def dumps_and_die(codec, obj, connection) -> None:
     """A sender that encodes ``obj``, hands over the payload and dies before anything else."""
     connection.send_bytes(codec.dumps(obj))

@@ -170,6 +170,20 @@ def test_payload_of_a_sender_that_died_is_still_delivered(ctx):
     sending.close()
 
 
+def test_a_table_lock_left_held_by_a_dead_process_never_hangs(ctx, monkeypatch):
+    monkeypatch.setattr(_fast_segments, "_LOCK_PATIENCE", 0.2)
+    codec = _shm_buffers.BufferCodec.for_channel(ctx=ctx)
+    pooled = codec.dumps(b"a" * BIG)
+    finish(start(ctx, _targets.lock_table_and_die, codec.pool))
+    unpooled = codec.dumps(b"b" * BIG)  # the sender gives up on the table: a fresh segment
+    assert segments(f"x{os.getpid():x}") != []
+    assert codec.loads(unpooled) == b"b" * BIG
+    assert segments(f"x{os.getpid():x}") == []
+    assert codec.loads(pooled) == b"a" * BIG  # the receiver maps the segment by name
+    codec.close()  # the owner still unlinks every pooled segment
+    assert segments(codec.pool.tag) == []
+
+
 def test_a_codec_without_the_pool_still_loads_a_pooled_payload(codec):
     payload = codec.dumps(b"p" * BIG)
     assert _shm_buffers.loads(payload) == b"p" * BIG  # e.g. a pipe end that travelled alone
