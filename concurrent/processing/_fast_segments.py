@@ -35,7 +35,7 @@ __all__ = ["SegmentPool", "create_segment", "map_segment", "unlink_segment"]
 
 EMPTY, IDLE, WRITING, IN_FLIGHT, MAPPED = range(5)
 _HEADER = struct.Struct("=II")  # number of slots, status
-_OPEN, _CLOSED, _RETIRED = 0, 1, 2  # closed: all unlinked; retired: no new payloads
+_OPEN, _CLOSED = 0, 1  # closed: every segment unlinked, no new payloads
 _SLOT = struct.Struct("=IiQ32s")  # state, holder pid, capacity, name
 _PAGE = mmap.PAGESIZE
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)
@@ -199,12 +199,12 @@ class SegmentPool:
         """A segment of at least ``size`` bytes in state ``WRITING``, mapped here.
 
         Returns ``(slot, name, mapping)``, or ``None`` when every slot is busy or the pool is
-        closed or retired: the caller then uses an unpooled segment.  (Children may go on using
+        closed: the caller then uses an unpooled segment.  (Children may go on using
         a channel whose creator dropped it, as with the stdlib's queues and pipes.)
         """
         me = os.getpid()
         with self._locked() as held:
-            if not held or self._status() != _OPEN:  # dropped, retired, or a dead lock holder
+            if not held or self._status() != _OPEN:  # closed, or a dead lock holder
                 return None
             self._flush_pending()
             choice, free = self._choose(size)
@@ -279,15 +279,6 @@ class SegmentPool:
             state, pid, capacity, current = self._read(slot)
             if current == name and state in (WRITING, IN_FLIGHT):
                 self._write(slot, IDLE, 0, capacity, name)
-
-    def retire(self) -> None:
-        """Take no new payloads, in every process (a peer of the channel cannot reach the pool).
-
-        Payloads already sent stay receivable; senders fall back to unpooled segments.
-        """
-        with self._locked() as held:
-            if held and self._status() == _OPEN:
-                _HEADER.pack_into(self._table, 0, self._slots, _RETIRED)
 
     # the receiver's side --------------------------------------------------------------------
 

@@ -18,8 +18,7 @@ A codec with a ``SegmentPool`` (``BufferCodec.for_channel(ctx)``, created by the
 and passed to its children) recycles pre-faulted segments and unlinks them all when the owner
 closes or drops it; ``discard`` returns a segment to the pool.  A codec without a pool can
 still load a pooled payload (by the segment's name), but that slot is then reused only after
-the owner closes the pool: channels retire their pool (``SegmentPool.retire``) before that can
-happen more than once.  Without a pool (the module-level ``dumps``/``loads``), each payload
+the owner closes the pool.  Without a pool (the module-level ``dumps``/``loads``), each payload
 gets a fresh segment that the receiver unlinks as it maps it: a payload that is never received
 stays until the resource tracker removes it at exit.
 """

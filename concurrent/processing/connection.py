@@ -6,14 +6,14 @@ bad part of the object before anything is written, and ``poll`` refuses a negati
 interface re-exports.  ``Listener`` and ``Client`` authenticate with an HMAC challenge when given
 an ``authkey``; with ``authkey=None`` (the stdlib's default) no authentication takes place.
 
-Both ends of a ``Pipe()`` share a ``BufferCodec``: a small object still travels as an ordinary
-pickle, but buffers of 64 KiB or more (bytes, bytearray, memoryview, numpy arrays) go through
-pooled shared-memory segments and only their names cross the pipe.  The pool travels with an
-end only when a process starts; an end pickled at any other time (sent through a queue or
-another pipe) cannot take it along, so it retires the pool of its channel: from then on both
-ends put large buffers in fresh segments that the receiver unlinks (as they do once the pipe's
-creator dropped its ends, which unlinks the pool).  ``Listener``/``Client`` connections keep
-plain pickles: their peer may be the stdlib, or another host.
+The ends of a ``Pipe()`` send through a ``BufferCodec``: a small object still travels as an
+ordinary pickle, but buffers of 64 KiB or more (bytes, bytearray, memoryview, numpy arrays) go
+into a shared-memory segment that the receiver maps and unlinks, and only its name crosses the
+pipe.  The codec has no segment pool: a pool costs a semaphore and a shared table per pipe,
+which made ``Pipe()`` several times slower to create than the stdlib's and put every pipe's
+garbage collection through the resource tracker (see CPython gh-109629); queues and pools,
+which move many large buffers, keep one.  ``Listener``/``Client`` connections keep plain
+pickles: their peer may be the stdlib, or another host.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import os
 import socket
 import sys
 from multiprocessing import connection as _mp
-from multiprocessing import context as _mp_context
 from multiprocessing import reduction as _reduction
 
 from concurrent import _shared
@@ -48,9 +47,7 @@ deliver_challenge = _mp.deliver_challenge
 wait = _mp.wait
 
 
-# The pool's lock must reach children of any start method: a fork-context lock is unlinked at
-# once and cannot be pickled for a spawn or forkserver child.
-_POOL_CONTEXT = multiprocessing.get_context("spawn")
+_PIPE_CODEC = BufferCodec()  # no pool, so no state: every pipe end can share it
 
 
 class Connection(_mp.Connection, _shared.Connection):
@@ -96,18 +93,15 @@ def _adopt(conn: _mp.Connection) -> Connection:
 
 
 def _reduce_connection(conn: Connection):
-    codec = conn._codec
-    if codec is not None and codec.pool is not None and _mp_context.get_spawning_popen() is None:
-        codec.pool.retire()  # the pool cannot travel now: the whole channel stops using it
-        codec = BufferCodec()
-    return (_rebuild_connection,
-            (_reduction.DupFd(conn.fileno()), conn.readable, conn.writable, codec))
+    return (_rebuild_connection, (_reduction.DupFd(conn.fileno()), conn.readable,
+                                  conn.writable, conn._codec is not None))
 
 
 def _rebuild_connection(dup_fd, readable: bool, writable: bool,
-                        codec: BufferCodec | None = None) -> Connection:
+                        shares_buffers: bool = False) -> Connection:
     conn = Connection(dup_fd.detach(), readable, writable)
-    conn._codec = codec
+    if shares_buffers:
+        conn._codec = _PIPE_CODEC
     return conn
 
 
@@ -125,7 +119,7 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:  # noqa: N802 - 
     else:
         read_fd, write_fd = os.pipe()
         ends = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    ends[0]._codec = ends[1]._codec = BufferCodec.for_channel(ctx=_POOL_CONTEXT)
+    ends[0]._codec = ends[1]._codec = _PIPE_CODEC
     return ends
 
 

@@ -119,11 +119,3 @@ def echo_connection(connection) -> None:
 def echo_connection_from_queue(queue) -> None:
     """Take a connection that arrives through ``queue`` after this process started, and echo."""
     echo_connection(queue.get(timeout=WAIT))
-
-
-def send_to_peer(connection, obj) -> None:
-    connection.send(obj)
-
-
-def receive_and_report(connection, results) -> None:
-    results.put(connection.recv())

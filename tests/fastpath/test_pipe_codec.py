@@ -1,24 +1,24 @@
-"""Pipe ends share a BufferCodec: large buffers go through shared memory, small ones pickled."""
+"""Pipe ends send large buffers through shared memory and small objects as plain pickles."""
 
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 from multiprocessing import resource_sharer
 
 import pytest
 
 from concurrent import processing
-from concurrent.processing import _fast_segments
 from tests.fastpath import _targets
 from tests.fastpath.conftest import JOIN_TIMEOUT, finish, segments
 
 BIG = 300_000
 
 
-def _states(pool) -> list[int]:
-    with pool._lock:
-        return [pool._read(slot)[0] for slot in range(pool._slots)]
+def _unpooled(pid: int | None = None) -> list[str]:
+    """The unpooled segments that process ``pid`` (default: this one) created and nobody took."""
+    return segments(f"x{os.getpid() if pid is None else pid:x}")
 
 
 @pytest.fixture(params=["fork", "spawn", "forkserver"])
@@ -29,36 +29,29 @@ def pctx(request) -> processing.Context:
 
 def test_small_objects_are_plain_pickles_and_large_ones_a_segment_name():
     left, right = processing.Pipe()
-    codec = left._codec
-    assert codec is right._codec and codec.pool is not None
+    assert left._codec is right._codec and left._codec.pool is None  # no per-pipe semaphore
     left.send({"small": [1, 2.0, "three"]})
     assert pickle.loads(right.recv_bytes()) == {"small": [1, 2.0, "three"]}  # stdlib-readable
     left.send([b"a" * BIG, bytearray(b"b" * BIG)])
     assert right.poll(_targets.WAIT)
-    assert len(segments(codec.pool.tag)) == 1  # the buffers of 64 KiB or more, in one segment
+    assert len(_unpooled()) == 1  # the buffers of 64 KiB or more, in one segment
     assert right.recv() == [b"a" * BIG, bytearray(b"b" * BIG)]
+    assert _unpooled() == []  # the receiver unlinked it as it mapped it
     left.close()
     right.close()
-    codec.close()
-    assert segments(codec.pool.tag) == []
 
 
-def test_a_send_that_fails_gives_its_segment_back():
+def test_a_send_that_fails_leaves_no_segment():
     reader, writer = processing.Pipe(duplex=False)
-    pool = writer._codec.pool
     reader.close()
     with pytest.raises(OSError):
         writer.send(b"c" * BIG)
-    assert _fast_segments.IN_FLIGHT not in _states(pool)
-    assert _fast_segments.IDLE in _states(pool)
+    assert _unpooled() == []
     writer.close()
-    pool.close()
-    assert segments(pool.tag) == []
 
 
 def test_large_buffers_cross_to_a_child_and_back(pctx):
     here, there = pctx.Pipe()
-    tag = here._codec.pool.tag
     child = pctx.Process(target=_targets.echo_connection, args=(there,), daemon=True)
     child.start()
     there.close()
@@ -66,22 +59,20 @@ def test_large_buffers_cross_to_a_child_and_back(pctx):
         here.send(message)
         answer = here.recv()
         assert answer == message and type(answer) is type(message)
-        del answer  # a received memoryview holds its segment until it dies
+        del answer  # a received memoryview holds its mapping until it dies
     here.send(None)
     finish(child)
     here.close()
     gc.collect()
-    here._codec.close()
-    assert segments(tag) == []
+    assert _unpooled() == [] and _unpooled(child.pid) == []
 
 
-def test_an_end_sent_after_the_child_started_retires_the_pool(pctx):
+def test_an_end_sent_after_the_child_started_keeps_sharing_buffers(pctx):
     queue = pctx.SimpleQueue()
     child = pctx.Process(target=_targets.echo_connection_from_queue, args=(queue,), daemon=True)
     child.start()
     here, there = pctx.Pipe()
-    pool = here._codec.pool
-    queue.put(there)  # the pool's lock cannot travel now: the channel stops using the pool
+    queue.put(there)
     there.close()
     for message in ("small", b"f" * BIG, [bytearray(b"g" * BIG)]):
         here.send(message)
@@ -89,27 +80,6 @@ def test_an_end_sent_after_the_child_started_retires_the_pool(pctx):
     here.send(None)
     finish(child)
     resource_sharer.stop(JOIN_TIMEOUT)  # its thread handed ``there`` over; later forks warn
-    assert all(state == _fast_segments.EMPTY for state in _states(pool))
     here.close()
     queue.close()
-    pool.close()
-    assert segments(pool.tag) == []
-
-
-def test_children_keep_talking_after_the_creator_closed_the_pool(pctx):
-    receiving, sending = pctx.Pipe(duplex=False)
-    pool, results = receiving._codec.pool, pctx.SimpleQueue()
-    receiver = pctx.Process(target=_targets.receive_and_report, args=(receiving, results),
-                            daemon=True)
-    receiver.start()
-    pool.close()  # as when the creator drops the pipe: the children fall back to fresh segments
-    sender = pctx.Process(target=_targets.send_to_peer, args=(sending, b"h" * BIG),
-                          daemon=True)
-    sender.start()
-    assert results.get(timeout=_targets.WAIT) == b"h" * BIG
-    finish(sender)
-    finish(receiver)
-    results.close()
-    receiving.close()
-    sending.close()
-    assert segments(pool.tag) == []
+    assert _unpooled() == [] and _unpooled(child.pid) == []

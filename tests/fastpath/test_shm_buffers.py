@@ -188,11 +188,3 @@ def test_a_codec_without_the_pool_still_loads_a_pooled_payload(codec):
     payload = codec.dumps(b"p" * BIG)
     assert _shm_buffers.loads(payload) == b"p" * BIG  # e.g. a pipe end that travelled alone
     assert _states(codec.pool).count(_fast_segments.IN_FLIGHT) == 1  # until the owner closes
-
-
-def test_a_retired_pool_takes_no_new_payloads(codec):
-    codec.pool.retire()
-    payload = codec.dumps(b"u" * BIG)
-    assert segments(codec.pool.tag) == [] and segments(f"x{os.getpid():x}") != []
-    assert codec.loads(payload) == b"u" * BIG
-    assert segments(f"x{os.getpid():x}") == []  # the receiver unlinked the unpooled segment
