@@ -7,13 +7,16 @@ interface re-exports.  ``Listener`` and ``Client`` authenticate with an HMAC cha
 an ``authkey``; with ``authkey=None`` (the stdlib's default) no authentication takes place.
 
 The ends of a ``Pipe()`` send through a ``BufferCodec``: a small object still travels as an
-ordinary pickle, but buffers of 64 KiB or more (bytes, bytearray, memoryview, numpy arrays) go
+ordinary pickle, but buffers of 32 MiB or more (bytes, bytearray, memoryview, numpy arrays) go
 into a shared-memory segment that the receiver maps and unlinks, and only its name crosses the
 pipe.  The codec has no segment pool: a pool costs a semaphore and a shared table per pipe,
 which made ``Pipe()`` several times slower to create than the stdlib's and put every pipe's
 garbage collection through the resource tracker (see CPython gh-109629); queues and pools,
-which move many large buffers, keep one.  ``Listener``/``Client`` connections keep plain
-pickles: their peer may be the stdlib, or another host.
+which move many large buffers, keep one.  Without a pool every segment is fresh, and faulting
+in fresh pages costs more than the pipe copy below tens of megabytes (measured with
+``python -m concurrent bench --sections payloads``), hence the high threshold.
+``Listener``/``Client`` connections keep plain pickles: their peer may be the stdlib, or another
+host.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ deliver_challenge = _mp.deliver_challenge
 wait = _mp.wait
 
 
-_PIPE_CODEC = BufferCodec()  # no pool, so no state: every pipe end can share it
+_PIPE_CODEC = BufferCodec(threshold=32 << 20, inline_limit=32 << 20)  # stateless: shared
 
 
 class Connection(_mp.Connection, _shared.Connection):

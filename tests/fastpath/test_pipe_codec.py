@@ -13,7 +13,7 @@ from concurrent import processing
 from tests.fastpath import _targets
 from tests.fastpath.conftest import JOIN_TIMEOUT, finish, segments
 
-BIG = 300_000
+BIG = 33 << 20  # above the pipe codec's threshold
 
 
 def _unpooled(pid: int | None = None) -> list[str]:
@@ -34,7 +34,7 @@ def test_small_objects_are_plain_pickles_and_large_ones_a_segment_name():
     assert pickle.loads(right.recv_bytes()) == {"small": [1, 2.0, "three"]}  # stdlib-readable
     left.send([b"a" * BIG, bytearray(b"b" * BIG)])
     assert right.poll(_targets.WAIT)
-    assert len(_unpooled()) == 1  # the buffers of 64 KiB or more, in one segment
+    assert len(_unpooled()) == 1  # the buffers of 32 MiB or more, in one segment
     assert right.recv() == [b"a" * BIG, bytearray(b"b" * BIG)]
     assert _unpooled() == []  # the receiver unlinked it as it mapped it
     left.close()
