@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from compat._warning import warn_legacy
 from compat.renames import Kind, Rename, by_legacy, for_owner
 
-__all__ = ["adopt", "legacy_function", "legacy_methods", "legacy_methods_auto", "mirror_class"]
+__all__ = ["adopt", "legacy_function", "legacy_methods", "legacy_methods_auto", "mirror_class",
+           "put_many"]
 
 T = TypeVar("T")
 
@@ -147,3 +148,14 @@ def adopt(obj: T, module: str, owner: str) -> T:
         _adopted[(cls, module, owner)] = legacy
     obj.__class__ = legacy
     return obj
+
+
+def put_many(module: str) -> Callable[..., None]:
+    """The legacy ``Queue.putMany`` of ``module``: put every item of an iterable, in order."""
+
+    def putMany(self, iterable) -> None:
+        warn_legacy(by_legacy(module, "Queue.putMany"))
+        for item in iterable:
+            self.put(item)
+
+    return putMany

@@ -14,11 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import concurrent.processing as _new
-from compat._legacy import adopt, legacy_function, mirror_class
-from compat._warning import warn_legacy
+from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat.processing.connection import Pipe
 from compat.processing.pool import Pool
-from compat.renames import by_legacy
 
 __all__ = [
     "Array",
@@ -48,16 +46,9 @@ __all__ = [
 ]
 
 
-def _put_many(self, iterable: Iterable[Any]) -> None:
-    """Legacy ``putMany``: put every item of ``iterable``, in order."""
-    warn_legacy(by_legacy("processing", "Queue.putMany"))
-    for item in iterable:
-        self.put(item)
-
-
 Process = mirror_class("Process", _new.Process, "processing", "Process")
 Queue = mirror_class("Queue", _new.Queue, "processing", "Queue",
-                     {"_manual": {"putMany": _put_many}})
+                     {"_manual": {"putMany": put_many("processing")}})
 Condition = mirror_class("Condition", _new.Condition, "processing", "Condition")
 Event = mirror_class("Event", _new.Event, "processing", "Event")
 

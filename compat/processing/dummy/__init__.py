@@ -6,14 +6,9 @@ process API; camelCase names warn as in ``compat.processing``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import concurrent.threading as _new
-from compat._legacy import adopt, legacy_function, mirror_class
-from compat._warning import warn_legacy
+from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat.processing.dummy.connection import Pipe
-from compat.renames import by_legacy
 
 __all__ = [
     "Array",
@@ -35,16 +30,10 @@ __all__ = [
 ]
 
 
-def _put_many(self, iterable: Iterable[Any]) -> None:
-    """Legacy ``putMany``: put every item of ``iterable``, in order."""
-    warn_legacy(by_legacy("processing.dummy", "Queue.putMany"))
-    for item in iterable:
-        self.put(item)
-
-
 _MODULE = "processing.dummy"
 Process = mirror_class("Process", _new.Process, _MODULE, "Process")
-Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue", {"_manual": {"putMany": _put_many}})
+Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue",
+                     {"_manual": {"putMany": put_many(_MODULE)}})
 Pool = mirror_class("Pool", _new.Pool, _MODULE, "Pool")
 Condition = mirror_class("Condition", _new.Condition, _MODULE, "Condition")
 Event = mirror_class("Event", _new.Event, _MODULE, "Event")
