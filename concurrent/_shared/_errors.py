@@ -33,7 +33,12 @@ def __getattr__(name: str):
 
 
 class TimeoutError(builtins.TimeoutError):
-    """A result was not ready within the timeout given (``AsyncResult.get(timeout)``)."""
+    """A result was not ready within the timeout given (``AsyncResult.get(timeout)``).
+
+    It subclasses the builtin ``TimeoutError``, not ``multiprocessing.TimeoutError`` (that would
+    make importing the thread backend import multiprocessing): code moved from multiprocessing
+    that catches ``multiprocessing.TimeoutError`` should catch this class instead.
+    """
 
 
 class WorkerLostError(Exception):
