@@ -16,7 +16,7 @@ from concurrent._bench._modes import (
 )
 from concurrent._bench._results import Figure, Results
 
-__all__ = ["format_table", "to_json", "write_json"]
+__all__ = ["format_ms", "format_rate", "format_table", "to_json", "write_json"]
 
 # Column order: each of our backends right after the stdlib mode it replaces, then the ratio.
 PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING))
@@ -41,12 +41,14 @@ def _ratio(value: float | None) -> str:
     return f"{value:.2f}x" if value >= 0.1 else f"{value:.2g}x"
 
 
-def _ms(seconds: float) -> str:
+def format_ms(seconds: float) -> str:
+    """Seconds as milliseconds, three significant digits (whole ones from 100 ms)."""
     milliseconds = seconds * 1000
     return f"{milliseconds:.3g}" if milliseconds < 100 else f"{milliseconds:.0f}"
 
 
-def _rate(value: float) -> str:
+def format_rate(value: float) -> str:
+    """A rate with a k/M/G suffix, three significant digits."""
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if value >= limit:
             return f"{value / limit:.3g}{suffix}"
@@ -54,11 +56,11 @@ def _rate(value: float) -> str:
 
 
 def _show_seconds(figure: Figure) -> str:
-    return f"{_ms(figure.median)} ({_ms(figure.best)})"
+    return f"{format_ms(figure.median)} ({format_ms(figure.best)})"
 
 
 def _show_rate(figure: Figure) -> str:
-    return f"{_rate(figure.median)} ({_rate(figure.best)})"
+    return f"{format_rate(figure.median)} ({format_rate(figure.best)})"
 
 
 def _fraction(value: float | None) -> str:
@@ -164,13 +166,13 @@ def _payloads_section(results: Results, repeat: int) -> list[str]:
     modes = _modes_in(results, section)
 
     def show(figure: Figure) -> str:
-        return f"{_rate(figure.median)} ({_fraction(results.memcpy_fraction(figure))})"
+        return f"{format_rate(figure.median)} ({_fraction(results.memcpy_fraction(figure))})"
 
     rows = []
     for test in _ordered(figure.test for figure in figures):
         for payload in _ordered(f.param for f in figures if f.test == test):
             memcpy = results.memcpy_mb_s(payload)
-            memcpy_cell = "-" if memcpy is None else _rate(memcpy)
+            memcpy_cell = "-" if memcpy is None else format_rate(memcpy)
             cells = _cells(results, section, test, payload, modes, show)
             rows.append([test, payload, memcpy_cell, *cells])
     lines = [

@@ -102,16 +102,7 @@ class SynchronizedArray(_Synchronized):
         with self._lock:
             self._obj[index] = value
 
-    @property
-    def value(self) -> Any:
-        """A char array's contents as one bytes/str (as for ctypes char arrays)."""
-        with self._lock:
-            return self._obj.value
-
-    @value.setter
-    def value(self, new: Any) -> None:
-        with self._lock:
-            self._obj.value = new
+    value = SynchronizedValue.value  # a char array's contents as one bytes/str, under the lock
 
 
 def Value(typecode_or_type: str | type, *args, lock: Any = True) -> Any:

@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from concurrent._bench._report import format_ms, format_rate
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,24 +53,22 @@ def make_table(header: list[str], rows: list[list], widths: list[int], classes=(
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     group += head
-    row = nodes.row()
-    for index, title in enumerate(header):
-        cell = _cell(title)
-        if index in numeric:
-            cell["classes"].append("num")
-        row += cell
-    head += row
+    head += _row(header, numeric)
     body = nodes.tbody()
     group += body
     for values in rows:
-        row = nodes.row()
-        for index, value in enumerate(values):
-            cell = _cell(value)
-            if index in numeric:
-                cell["classes"].append("num")
-            row += cell
-        body += row
+        body += _row(values, numeric)
     return table
+
+
+def _row(values, numeric) -> nodes.row:
+    row = nodes.row()
+    for index, value in enumerate(values):
+        cell = _cell(value)
+        if index in numeric:
+            cell["classes"].append("num")
+        row += cell
+    return row
 
 
 # --- names: compat.renames and multiprocessing -------------------------------------------------
@@ -188,24 +188,12 @@ def load_bench(path: str) -> dict:
     return document
 
 
-def _milliseconds(seconds: float) -> str:
-    value = seconds * 1000
-    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
-
-
-def _rate(value: float) -> str:
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if value >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
 def _show(figure: dict) -> str:
     if figure.get("unavailable") or figure.get("median") is None:
         return "unavailable"
     if figure["unit"] == "s":
-        return _milliseconds(figure["median"])
-    return _rate(figure["median"])
+        return format_ms(figure["median"])
+    return format_rate(figure["median"])
 
 
 def _ratio(figure: dict) -> str:
