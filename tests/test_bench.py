@@ -284,6 +284,19 @@ def test_numpy_payloads_through_a_process_pipe():
     assert numpy_figure.ok and numpy_figure.samples[0] > 0
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_manager_payloads_through_our_processing_backend(method):
+    results = Results()
+    backends = {OURS_PROCESSING: load_backend(OURS_PROCESSING, method)}
+    _payloads.run_payloads(results, [1], ["Manager"], backends, 1, _Silent(),
+                           with_numpy=_payloads.numpy_available(), timeout=30)
+    labels = ["bytes 1 MB"] + (["numpy 1 MB"] if _payloads.numpy_available() else [])
+    for label in labels:  # each figure checked the size that came back
+        figure = results.find("payloads", "Manager", label, OURS_PROCESSING)
+        assert figure.ok, figure.unavailable
+        assert figure.samples[0] > 0
+
+
 # -- unavailable modes are reported, never faked ---------------------------------------------
 
 def test_unavailable_backend_and_missing_name_are_reported():

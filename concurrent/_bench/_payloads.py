@@ -1,13 +1,15 @@
-"""Large payloads through Queue, Pipe and Pool, beside a memcpy of the same payload.
+"""Large payloads through Queue, Pipe, Pool and a Manager, beside a memcpy of the same payload.
 
 Each sample sends one payload to a worker that answers with its size (checked), so the time
-covers pickling, the transfer, and unpickling on the other side.  The channel first carries the
-payload ``WARM_UP`` times untimed: figures are a long-lived channel's steady state, as in the
-throughput section (a fresh channel's first payloads also pay for creating and faulting in
-shared-memory segments; the echo worker holds one payload while it waits for the next, so
-two are in use).  A memcpy into an already
-touched buffer is measured in the same rounds, and figures are reported as MB/s and as a
-fraction of it.  Threads pass a reference, so their fraction can be far above 1.
+covers pickling, the transfer, and unpickling on the other side.  A Manager sample stores the
+payload in a ``Manager().dict`` and reads it back (checked): two transfers, each credited with
+half the time.  The channel first carries the payload ``WARM_UP`` times untimed, then a sample
+is the mean of ``trips(size)`` round trips: figures are a long-lived channel's steady state, as
+in the throughput section (a fresh channel's first payloads also pay for creating and faulting
+in shared-memory segments; the echo worker holds one payload while it waits for the next, so
+two are in use).  A memcpy into an already touched buffer is measured in the same rounds, and
+figures are reported as MB/s and as a fraction of it.  Threads pass a reference, so their
+fraction can be far above 1.
 """
 
 import time
@@ -17,17 +19,19 @@ from concurrent._bench import _workloads
 from concurrent._bench._modes import Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
-from concurrent._bench._workers import BenchError, close_channel, finish_workers, start_workers
+from concurrent._bench._workers import (BenchError, close_channel, finish_workers,
+                                        running_manager, start_workers)
 
 __all__ = ["CHANNELS", "FULL_SIZES_MB", "MB", "QUICK_SIZES_MB", "numpy_available", "run_payloads"]
 
 SECTION = "payloads"
 UNIT = "MB/s"
 MB = 1 << 20
-CHANNELS = ("Queue", "Pipe", "Pool")
+CHANNELS = ("Queue", "Pipe", "Pool", "Manager")
 FULL_SIZES_MB = (1, 16, 128)
 QUICK_SIZES_MB = (1, 16)
 WARM_UP = 2
+SAMPLE_BYTES = 16 * MB  # a sample times this much traffic, or one round trip if bigger
 
 
 def numpy_available() -> bool:
@@ -58,22 +62,39 @@ def _check(answer, size: int, mode: str) -> None:
         raise BenchError(f"{mode}: the worker saw {answer!r} bytes, {size} were sent")
 
 
+def _seconds_per_trip(round_trip, size: int) -> float:
+    """Run ``round_trip`` ``WARM_UP`` times, then time ``trips(size)`` of them (the mean)."""
+    for _ in range(WARM_UP):
+        round_trip()
+    count = trips(size)
+    started = time.perf_counter()
+    for _ in range(count):
+        round_trip()
+    return (time.perf_counter() - started) / count
+
+
+def trips(size: int) -> int:
+    """Round trips per sample: one of a big payload, more of a small one (a single 1 MB trip
+    takes about a millisecond, where scheduling noise alone moves it by half)."""
+    return max(1, SAMPLE_BYTES // size)
+
+
 def _through_queue(backend: Backend, payload, size: int, timeout: float) -> float:
     queue_class = backend.get("Queue")
     inbox, outbox = queue_class(), queue_class()
     failures: list = []
     deadline = time.monotonic() + timeout
     flushed = False
+
+    def round_trip() -> None:
+        inbox.put(payload)
+        _check(outbox.get(timeout=max(0.0, deadline - time.monotonic())), size, backend.mode)
+
     try:
         workers = start_workers(backend, _workloads.echo_queue, (inbox, outbox), 1, failures)
         try:
             outbox.get(timeout=timeout)  # READY
-            for _ in range(WARM_UP + 1):  # the last one is the sample
-                started = time.perf_counter()
-                inbox.put(payload)
-                answer = outbox.get(timeout=max(0.0, deadline - time.monotonic()))
-                elapsed = time.perf_counter() - started
-                _check(answer, size, backend.mode)
+            elapsed = _seconds_per_trip(round_trip, size)
         finally:
             inbox.put(None)
             finish_workers(backend, workers, failures, deadline)
@@ -94,16 +115,16 @@ def _through_pipe(backend: Backend, payload, size: int, timeout: float) -> float
     here, there = backend.get("Pipe")()
     failures: list = []
     deadline = time.monotonic() + timeout
+
+    def round_trip() -> None:
+        here.send(payload)
+        _check(_receive(here, deadline), size, backend.mode)
+
     try:
         workers = start_workers(backend, _workloads.echo_connection, (there,), 1, failures)
         try:
             _receive(here, deadline)  # READY
-            for _ in range(WARM_UP + 1):  # the last one is the sample
-                started = time.perf_counter()
-                here.send(payload)
-                answer = _receive(here, deadline)
-                elapsed = time.perf_counter() - started
-                _check(answer, size, backend.mode)
+            elapsed = _seconds_per_trip(round_trip, size)
         finally:
             here.send(None)
             finish_workers(backend, workers, failures, deadline)
@@ -115,24 +136,40 @@ def _through_pipe(backend: Backend, payload, size: int, timeout: float) -> float
 
 def _through_pool(backend: Backend, payload, size: int, timeout: float) -> float:
     pool = backend.get("Pool")(1)
+
+    def round_trip() -> None:
+        answer = pool.apply_async(_workloads.payload_size, (payload,)).get(timeout)
+        _check(answer, size, backend.mode)
+
     try:
         pool.apply_async(_workloads.payload_size, (b"",)).get(timeout)  # the worker is up
-        for _ in range(WARM_UP + 1):  # the last one is the sample
-            started = time.perf_counter()
-            answer = pool.apply_async(_workloads.payload_size, (payload,)).get(timeout)
-            elapsed = time.perf_counter() - started
-            _check(answer, size, backend.mode)
+        return _seconds_per_trip(round_trip, size)
     finally:
         pool.terminate()
         pool.join()
-    return elapsed
+
+
+def _store_and_read(shared, payload, size: int, mode: str) -> None:
+    shared["payload"] = payload
+    _check(_workloads.payload_size(shared["payload"]), size, mode)
+
+
+def _through_manager(backend: Backend, payload, size: int, timeout: float) -> float:
+    with running_manager(backend) as manager:
+        shared = manager.dict()
+        try:
+            round_trip = partial(_store_and_read, shared, payload, size, backend.mode)
+            return _seconds_per_trip(round_trip, size) / 2  # two transfers per trip
+        finally:
+            del shared, round_trip  # release the proxy while its manager still runs
 
 
 def _mb_per_s(through, backend: Backend, payload, size: int, timeout: float) -> float:
     return size / MB / through(backend, payload, size, timeout)
 
 
-THROUGH = {"Queue": _through_queue, "Pipe": _through_pipe, "Pool": _through_pool}
+THROUGH = {"Queue": _through_queue, "Pipe": _through_pipe, "Pool": _through_pool,
+           "Manager": _through_manager}
 
 
 def run_payloads(
@@ -153,7 +190,9 @@ def run_payloads(
             target = bytearray(b"\x01" * size)  # touched, so memcpy pays no page faults
             results.memcpy[label] = []
             for channel in channels:
-                results.tests[channel] = f"one payload to a worker through {channel}"
+                results.tests[channel] = (
+                    "one payload into a Manager().dict and back (MB/s of each transfer)"
+                    if channel == "Manager" else f"one payload to a worker through {channel}")
                 for mode in modes:
                     figure = results.figure(SECTION, channel, label, mode, UNIT)
                     if isinstance(backends[mode], UnavailableError):

@@ -15,7 +15,8 @@ from concurrent._bench import _workloads
 from concurrent._bench._modes import Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
-from concurrent._bench._workers import BenchError, close_channel, finish_workers, start_workers
+from concurrent._bench._workers import (BenchError, close_channel, finish_workers,
+                                        running_manager, start_workers)
 
 __all__ = ["FULL_COUNTS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
 
@@ -197,8 +198,7 @@ def _condition(backend: Backend, count: int, timeout: float) -> float:
 
 def _manager(kind: str):
     def measure(backend: Backend, count: int, timeout: float) -> float:
-        manager = backend.get("Manager")()
-        try:
+        with running_manager(backend) as manager:
             if kind == "list":
                 shared = manager.list(range(10))
             else:
@@ -208,10 +208,6 @@ def _manager(kind: str):
                 shared[index % 10]
             elapsed = time.perf_counter() - started
             del shared  # release the proxy while its manager still runs
-        finally:
-            shutdown = getattr(manager, "shutdown", None)
-            if shutdown is not None:
-                shutdown()
         return elapsed
 
     return measure

@@ -4,11 +4,12 @@ A figure is only recorded when every worker ended cleanly: a thread that raised,
 exited non-zero, or a worker still running at the deadline turns into a ``BenchError``.
 """
 
+import contextlib
 import time
 
 from concurrent._bench._modes import Backend
 
-__all__ = ["BenchError", "close_channel", "finish_workers", "start_workers"]
+__all__ = ["BenchError", "close_channel", "finish_workers", "running_manager", "start_workers"]
 
 
 class BenchError(RuntimeError):
@@ -72,3 +73,15 @@ def close_channel(channel, flush: bool = True) -> None:
     join_thread = getattr(channel, "join_thread", None)
     if flush and join_thread is not None:
         join_thread()
+
+
+@contextlib.contextmanager
+def running_manager(backend: Backend):
+    """A started ``Manager()`` of ``backend``, shut down on exit (threads' has no shutdown)."""
+    manager = backend.get("Manager")()
+    try:
+        yield manager
+    finally:
+        shutdown = getattr(manager, "shutdown", None)
+        if shutdown is not None:
+            shutdown()

@@ -9,9 +9,11 @@ behaviour itself (methods, iteration, item access, nesting) is multiprocessing's
 
 from __future__ import annotations
 
+import threading
 from multiprocessing import managers as _mp, process
 from typing import Any
 
+from concurrent.processing import _managers_channel
 from concurrent.processing._managers_transport import client_for, uses_tls
 
 __all__ = [
@@ -42,6 +44,23 @@ class Portable:
     @_Client.setter
     def _Client(self, value) -> None:  # noqa: N802
         pass  # BaseProxy.__init__ assigns the plain client; the address decides instead
+
+    def _connect(self) -> None:
+        # multiprocessing's, plus the exchange of memory identities (see _managers_channel).
+        name = process.current_process().name
+        if threading.current_thread().name != "MainThread":
+            name += "|" + threading.current_thread().name
+        conn = self._Client(self._token.address, authkey=self._authkey)
+        ours = _managers_channel.identity()
+        try:
+            theirs = _mp.dispatch(conn, None, "accept_connection", (name, ours))
+        except BaseException:
+            conn.close()
+            raise
+        share_memory, shared_tracker = _managers_channel.agreement(ours, theirs)
+        self._tls.connection = _managers_channel.ProxyChannel(
+            conn, share_memory=share_memory, shared_tracker=shared_tracker,
+            spin=not self._tls_required)
 
     def __reduce__(self):
         kwds: dict[str, Any] = {"authkey": bytes(self._authkey), "tls": self._tls_required}

@@ -18,6 +18,7 @@ import time
 from multiprocessing import connection, managers as _mp
 from typing import Any
 
+from concurrent.processing import _managers_channel
 from concurrent.processing._managers_transport import TLSListener
 
 __all__ = ["Server"]
@@ -79,6 +80,21 @@ class Server(_mp.Server):
             self.id_to_refcount = {}
             self.id_to_local_proxy_obj = {}
             self.mutex = threading.Lock()
+
+    def accept_connection(self, c: Any, name: str, identity: Any = None) -> None:
+        """Serve one proxy's calls on ``c``.  Our proxies also send their channel identity and
+        receive ours: equal ones let large buffers cross through shared memory."""
+        threading.current_thread().name = name
+        ours = _managers_channel.identity() if identity is not None else None
+        c.send(("#RETURN", ours))
+        share_memory, shared_tracker = _managers_channel.agreement(ours, identity)
+        channel = _managers_channel.ProxyChannel(c, share_memory=share_memory,
+                                                 shared_tracker=shared_tracker,
+                                                 spin=self._tls is None)
+        try:
+            self.serve_client(channel)
+        finally:
+            channel.close()
 
     def accepter(self) -> None:
         while True:

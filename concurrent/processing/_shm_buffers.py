@@ -145,9 +145,9 @@ def _pickle(obj, collector: _Collector, scan: bool) -> bytes:
 class _Unpickler(pickle.Unpickler):
     """Rebuilds a payload; persistent ids name regions of ``view``, the mapped segment."""
 
-    def __init__(self, data, view: memoryview, buffers=()) -> None:
+    def __init__(self, data, view: memoryview, buffers=(), copy: bool = False) -> None:
         super().__init__(io.BytesIO(data), buffers=buffers)
-        self.view = view
+        self.view, self.copy = view, copy
 
     def persistent_load(self, ref):
         kind = ref[0]
@@ -161,6 +161,8 @@ class _Unpickler(pickle.Unpickler):
                 return bytes(view)
             if kind == "a":
                 return bytearray(view)
+            if self.copy:
+                view = memoryview(bytearray(view))
         if fmt != "B" or len(shape) != 1:
             view = view.cast(fmt, shape)
         return view.toreadonly() if readonly else view
@@ -169,16 +171,21 @@ class _Unpickler(pickle.Unpickler):
 class BufferCodec:
     """Pickles objects for a channel, moving buffers of ``threshold`` bytes or more to shared
     memory.  ``inline_limit`` caps the payload bytes: a bigger pickle goes into the segment too.
+    ``copy_out``: ``loads`` copies every buffer out of the segment instead of reading it in
+    place, so the sender may reuse the segment once its peer answered (a request/reply channel
+    with a segment of its own, ``_managers_channel``).
     """
 
     def __init__(self, pool: _segments.SegmentPool | None = None, *,
-                 threshold: int = DEFAULT_THRESHOLD, inline_limit: int = 1 << 20) -> None:
+                 threshold: int = DEFAULT_THRESHOLD, inline_limit: int = 1 << 20,
+                 copy_out: bool = False) -> None:
         if threshold < 1:
             raise ValueError(f"threshold must be a positive number of bytes, got {threshold!r}")
         if inline_limit < 1:
             raise ValueError(f"inline_limit must be a positive number of bytes, "
                              f"got {inline_limit!r}")
         self.pool, self.threshold, self.inline_limit = pool, threshold, inline_limit
+        self.copy_out = copy_out
 
     @classmethod
     def for_channel(cls, ctx=None, **options) -> BufferCodec:
@@ -298,12 +305,17 @@ class BufferCodec:
             view = memoryview(_segments.map_segment(name, size))
         else:
             view = self.pool.open(slot, name, size)
-        buffers = [view[offset:offset + length].toreadonly() if readonly
-                   else view[offset:offset + length]
-                   for offset, length, readonly in out_of_band]
+        if self.copy_out:
+            buffers = [bytes(view[offset:offset + length]) if readonly
+                       else bytearray(view[offset:offset + length])
+                       for offset, length, readonly in out_of_band]
+        else:
+            buffers = [view[offset:offset + length].toreadonly() if readonly
+                       else view[offset:offset + length]
+                       for offset, length, readonly in out_of_band]
         if not isinstance(main, bytes):
             main = view[main[0]:main[0] + main[1]]
-        return _Unpickler(main, view, buffers).load()
+        return _Unpickler(main, view, buffers, self.copy_out).load()
 
 
 _UNPOOLED = BufferCodec()

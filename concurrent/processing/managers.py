@@ -11,6 +11,13 @@ Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManage
 - proxies carry their authkey, so they keep working in any process they are sent to
   (``_managers_proxies``).
 
+Proxy calls are faster than the stdlib's (``_managers_channel``): a waiting side polls briefly
+before it sleeps, which saves the cross-CPU wake-ups that dominate a round trip, and buffers of
+256 KiB or more (bytes, bytearray, memoryview, numpy arrays) cross through shared memory when
+client and server run on the same machine as the same user.  ``python -m concurrent bench``
+measures both against ``multiprocessing`` (``manager_list``, ``manager_dict``; payload rows
+``Manager``).
+
 ``SyncManager`` also serves ``concurrent.processing.pool.Pool`` as ``Pool``.
 """
 
@@ -18,8 +25,10 @@ from __future__ import annotations
 
 import builtins
 import ssl
+import sys
 from multiprocessing import get_context as _mp_get_context
 from multiprocessing import managers as _mp
+from multiprocessing import resource_tracker
 from typing import Any
 
 from concurrent import _shared
@@ -109,6 +118,8 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
             raise ValueError("server_ssl_context applies to get_server().serve_forever(); "
                              "start() serves a local socket, which needs no TLS")
         check_serving_address(self._address, self._authkey_explicit)
+        if sys.platform != "win32":  # the server then shares our tracker (_managers_channel)
+            resource_tracker.ensure_running()
         super().start(initializer, initargs)
 
     def connect(self) -> None:

@@ -98,3 +98,29 @@ def report_store_value(store, key, conn, cafile=None, address=None):
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     conn.close()
+
+
+def large_pattern(size, seed=0):
+    """Bytes of ``size`` that differ with ``seed`` (the same in every process)."""
+    block = bytes((i + seed) % 256 for i in range(251))
+    return (block * (size // len(block) + 1))[:size]
+
+
+def store_large_and_report(store, key, size, conn, wait=False):
+    """Run in a child: store a large value through ``store`` (a dict proxy), send the name of
+    this process's channel segment on ``conn``; with ``wait``, then wait (bounded) on ``conn``
+    until killed, told to go, or the parent's end is closed."""
+    store[key] = large_pattern(size)
+    segment = store._tls.connection._segment
+    conn.send(None if segment is None else segment._name)
+    if wait:
+        conn.poll(120)
+    conn.close()
+
+
+def report_channel_identity(conn):
+    """Run in a child: send this process's channel identity (_managers_channel.identity())."""
+    from concurrent.processing import _managers_channel
+
+    conn.send(_managers_channel.identity())
+    conn.close()
