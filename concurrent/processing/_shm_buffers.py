@@ -39,6 +39,7 @@ DEFAULT_THRESHOLD = 64 * 1024
 # A plain payload is the pickle itself (it starts with the PROTO opcode), so a small object
 # costs no extra copy and reads as an ordinary pickle; the other kinds start with a tag byte.
 _PLAIN, _SHARED, _INLINE_REFS = b"\x80", b"\x01", b"\x02"
+_PLAIN_TAG, _SHARED_TAG, _INLINE_REFS_TAG = _PLAIN[0], _SHARED[0], _INLINE_REFS[0]
 _ALIGN = 64
 _PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -288,13 +289,14 @@ class BufferCodec:
 
     def loads(self, payload: bytes):
         """The object ``payload`` describes; its shared segment is released when unused."""
-        tag = payload[:1]
-        if tag == _PLAIN:
+        tag = payload[0] if len(payload) else None  # an int: cheaper than a one-byte slice
+        if tag == _PLAIN_TAG:
             return pickle.loads(payload)
-        if tag == _INLINE_REFS:
+        if tag == _INLINE_REFS_TAG:
             return _Unpickler(memoryview(payload)[1:], memoryview(b"")).load()
-        if tag != _SHARED:
-            raise ValueError(f"not a payload of BufferCodec.dumps (starts with {tag!r})")
+        if tag != _SHARED_TAG:
+            raise ValueError(f"not a payload of BufferCodec.dumps "
+                             f"(starts with {bytes(payload[:1])!r})")
         slot, size = _REF.unpack_from(payload, 1)
         name, main, out_of_band = pickle.loads(memoryview(payload)[1 + _REF.size:])
         if slot < 0:

@@ -28,6 +28,30 @@ def test_pipe_ends_are_shared_connections():
         right.send(1)
 
 
+@pytest.mark.parametrize("duplex", [True, False])
+def test_poll_answers_like_the_stdlib(duplex):
+    reader, writer = processing.Pipe(duplex)
+    assert reader.poll() is False and reader.poll(0.001) is False  # the poller is reused
+    writer.send("item")
+    assert reader.poll(None) is True and reader.recv() == "item"
+    assert reader.poll(0) is False
+    writer.close()
+    assert reader.poll(JOIN_TIMEOUT) is True  # end of file is readable: recv says EOFError
+    with pytest.raises(EOFError):
+        reader.recv()
+    reader.close()
+    with pytest.raises(OSError, match="closed"):
+        reader.poll()
+
+
+def test_poll_of_a_write_only_end_is_refused():
+    reader, writer = processing.Pipe(duplex=False)
+    with pytest.raises(OSError, match="write-only"):
+        writer.poll()
+    reader.close()
+    writer.close()
+
+
 def test_one_way_pipe():
     reader, writer = processing.Pipe(duplex=False)
     assert reader.readable and not reader.writable
