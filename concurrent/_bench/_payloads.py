@@ -31,7 +31,7 @@ CHANNELS = ("Queue", "Pipe", "Pool", "Manager")
 FULL_SIZES_MB = (1, 16, 128)
 QUICK_SIZES_MB = (1, 16)
 WARM_UP = 2
-SAMPLE_BYTES = 16 * MB  # a sample times this much traffic, or one round trip if bigger
+SAMPLE_BYTES = 64 * MB  # a sample times this much traffic, or one round trip if bigger
 
 
 def numpy_available() -> bool:

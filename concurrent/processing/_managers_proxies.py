@@ -46,14 +46,20 @@ class Portable:
         pass  # BaseProxy.__init__ assigns the plain client; the address decides instead
 
     def _connect(self) -> None:
-        # multiprocessing's, plus the exchange of memory identities (see _managers_channel).
+        # multiprocessing's, plus the exchange of channel identities (see _managers_channel),
+        # which a server of multiprocessing's refuses: it then gets the stdlib's request.
         name = process.current_process().name
         if threading.current_thread().name != "MainThread":
             name += "|" + threading.current_thread().name
-        conn = self._Client(self._token.address, authkey=self._authkey)
         ours = _managers_channel.identity()
+        conn = self._Client(self._token.address, authkey=self._authkey)
         try:
-            theirs = _mp.dispatch(conn, None, "accept_connection", (name, ours))
+            try:
+                theirs = _mp.dispatch(conn, None, "accept_connection", (name, ours))
+            except _mp.RemoteError:  # multiprocessing's server: it takes the name only
+                conn.close()
+                conn = self._Client(self._token.address, authkey=self._authkey)
+                theirs = _mp.dispatch(conn, None, "accept_connection", (name,))
         except BaseException:
             conn.close()
             raise

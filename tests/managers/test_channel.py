@@ -748,3 +748,38 @@ def test_in_process_channel_pair_shares_memory(pipe):
         server.close()
     assert client_name not in os.listdir(SHM) and server_name not in os.listdir(SHM)
     assert client._segment._name is None and server._segment._name is None
+
+
+# 10. Mixed with multiprocessing's managers ----------------------------------------------------
+
+def test_our_proxies_work_with_a_stdlib_server():
+    """multiprocessing's server refuses the identity exchange; the proxy falls back to its form."""
+    import multiprocessing.managers as stdlib_managers
+
+    authkey = os.urandom(16)
+    server = stdlib_managers.SyncManager(authkey=authkey)
+    server.start()
+    try:
+        client = SyncManager(address=server.address, authkey=authkey)
+        client.connect()
+        table = client.dict()
+        big = _targets.large_pattern(BIG, seed=11)
+        table["big"] = big
+        assert table["big"] == big and len(table) == 1
+        assert channel_of(table)._segment is None  # no shared memory with that server
+        del table
+    finally:
+        stop(server)
+
+
+def test_stdlib_proxies_work_with_our_server(manager):
+    import multiprocessing.managers as stdlib_managers
+
+    client = stdlib_managers.SyncManager(address=manager.address, authkey=manager._authkey)
+    client.connect()
+    table = client.dict()
+    big = _targets.large_pattern(BIG, seed=12)
+    table["big"] = big
+    assert table["big"] == big and table.keys() == ["big"]
+    assert type(table._tls.connection).__name__ == "Connection"  # the stdlib's own
+    del table
