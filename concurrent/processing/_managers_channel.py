@@ -15,8 +15,8 @@ Two things a plain ``Connection`` does not do:
   peer is done with the last one.  The receiver maps the segment, copies the buffers out
   (``BufferCodec(copy_out=True)``) and unmaps it: received objects own their memory, and
   nothing but the sender ever holds a segment.  The sender unlinks it when the channel closes,
-  when its process exits (multiprocessing's exit finalizers; a manager server's connection
-  threads never close their channels), or once its peer answered a message of more than
+  when its process exits (multiprocessing's exit finalizers: a manager server stops while its
+  connection threads still wait in ``recv``), or once its peer answered a message of more than
   ``KEEP_BYTES``.  If the sender is killed, its resource tracker unlinks it; when both ends
   share one tracker (a manager and the program that started it, and their children), the peer
   unlinks it as soon as the connection ends, so a killed worker leaves nothing behind until
@@ -39,7 +39,8 @@ from typing import Any
 from concurrent.processing import _fast_segments as _segments
 from concurrent.processing._shm_buffers import BufferCodec
 
-__all__ = ["KEEP_BYTES", "SHARED_THRESHOLD", "SPIN_SECONDS", "ProxyChannel", "identity"]
+__all__ = ["KEEP_BYTES", "SHARED_THRESHOLD", "SPIN_SECONDS", "ProxyChannel", "agreement",
+           "identity"]
 
 SPIN_SECONDS = 100e-6
 SHARED_THRESHOLD = 256 << 10  # buffers this big go through the segment
