@@ -5,10 +5,11 @@ Two things a plain ``Connection`` does not do:
 - **Spin, then block.**  A proxy call is a round trip, and on a machine with several CPUs each
   side of it usually sleeps in ``recv`` and is woken by the other from another CPU: a bare
   socket round trip between two processes took 49 µs here that way, 7 µs when both sides
-  polled (``benchmarks/round_trip_latency.py``).  So a waiting side first polls its socket for up to ``SPIN_SECONDS`` before it blocks.
-  At most one thread per process spins, never on a single usable CPU (the peer needs it), and
-  a channel whose spins keep running out backs off (it then spins once in 2, 4 ... 64 waits),
-  so a client that calls rarely costs the server almost nothing.
+  polled (``benchmarks/round_trip_latency.py``).  So a waiting side first polls its socket for
+  up to ``SPIN_SECONDS`` before it blocks.  At most one thread per process spins, never on a
+  single usable CPU (the peer needs it), and a channel whose spins keep running out backs off
+  (it then spins once in 2, 4 ... 64 waits), so a client that calls rarely costs the server
+  almost nothing.
 - **Large buffers through shared memory**, when both ends can open each other's segments
   (``identity``).  Each end sends through one segment of its own, created when first needed
   and reused: a message is answered only after it was read, so when an end sends again its
