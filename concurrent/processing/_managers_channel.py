@@ -198,6 +198,13 @@ class ProxyChannel:
         if self._codec is None:
             self.send = conn.send  # the stdlib's send, with no frame of ours in between
 
+    @classmethod
+    def between(cls, conn: Any, ours: tuple[str, str] | None, theirs: Any, *,
+                spin: bool) -> ProxyChannel:
+        """The channel over ``conn`` for two ends with these ``identity()`` values."""
+        share_memory, shared_tracker = agreement(ours, theirs)
+        return cls(conn, share_memory=share_memory, shared_tracker=shared_tracker, spin=spin)
+
     def send(self, obj: Any) -> None:
         self._conn.send_bytes(self._codec.dumps(obj, what="obj"))
 

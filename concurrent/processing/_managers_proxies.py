@@ -63,10 +63,8 @@ class Portable:
         except BaseException:
             conn.close()
             raise
-        share_memory, shared_tracker = _managers_channel.agreement(ours, theirs)
-        self._tls.connection = _managers_channel.ProxyChannel(
-            conn, share_memory=share_memory, shared_tracker=shared_tracker,
-            spin=not self._tls_required)
+        self._tls.connection = _managers_channel.ProxyChannel.between(
+            conn, ours, theirs, spin=not self._tls_required)
 
     def __reduce__(self):
         kwds: dict[str, Any] = {"authkey": bytes(self._authkey), "tls": self._tls_required}

@@ -87,10 +87,8 @@ class Server(_mp.Server):
         threading.current_thread().name = name
         ours = _managers_channel.identity() if identity is not None else None
         c.send(("#RETURN", ours))
-        share_memory, shared_tracker = _managers_channel.agreement(ours, identity)
-        channel = _managers_channel.ProxyChannel(c, share_memory=share_memory,
-                                                 shared_tracker=shared_tracker,
-                                                 spin=self._tls is None)
+        channel = _managers_channel.ProxyChannel.between(c, ours, identity,
+                                                         spin=self._tls is None)
         try:
             self.serve_client(channel)
         finally:

@@ -1,6 +1,7 @@
 """Manager proxy channels (_managers_channel): large buffers through shared memory, spinning."""
 
 import array
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -57,6 +58,24 @@ def channel_of(proxy):
     channel = proxy._tls.connection
     assert isinstance(channel, ProxyChannel)
     return channel
+
+
+@contextlib.contextmanager
+def reporting_child(ctx, target, *args, **kwds):
+    """Start ``target(*args, conn, **kwds)`` in a child; yield it and the first thing it sends
+    on ``conn``.  On the way out a child still running is killed, and joined (bounded)."""
+    ours, theirs = ctx.Pipe()
+    child = ctx.Process(target=target, args=(*args, theirs), kwargs=kwds)
+    child.start()
+    theirs.close()
+    try:
+        assert ours.poll(60), "the child did not report"
+        yield child, ours.recv()
+    finally:
+        if child.exitcode is None:
+            child.kill()
+        child.join(10)
+        ours.close()
 
 
 def stop(manager):
@@ -396,14 +415,8 @@ def test_killed_client_segment_is_unlinked_by_the_server(method):
     ctx = get_context(method)
     with SyncManager(ctx=ctx) as manager:
         store = manager.dict()
-        ours, theirs = ctx.Pipe()
-        child = ctx.Process(target=_targets.store_large_and_report,
-                            args=(store, "big", BIG, theirs, True))
-        child.start()
-        theirs.close()
-        try:
-            assert ours.poll(60), "the child did not report"
-            name = ours.recv()
+        with reporting_child(ctx, _targets.store_large_and_report, store, "big", BIG,
+                             wait=True) as (child, name):
             assert name is not None and name.startswith(f"cpb_m{child.pid:x}_")
             assert name in os.listdir(SHM)
             child.kill()
@@ -412,11 +425,6 @@ def test_killed_client_segment_is_unlinked_by_the_server(method):
             assert until(lambda: name not in os.listdir(SHM)), f"{name} left in {SHM}"
             assert not segment_names(child.pid)
             assert store["big"] == _targets.large_pattern(BIG)  # the server still serves
-        finally:
-            if child.exitcode is None:
-                child.kill()
-                child.join(10)
-            ours.close()
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -426,23 +434,12 @@ def test_client_exiting_normally_leaves_no_segment(method):
         store = manager.dict()
         store["mine"] = _targets.large_pattern(BIG, seed=4)
         mine = channel_of(store)._segment._name
-        ours, theirs = ctx.Pipe()
-        child = ctx.Process(target=_targets.store_large_and_report,
-                            args=(store, "child", BIG, theirs))
-        child.start()
-        theirs.close()
-        try:
-            assert ours.poll(60), "the child did not report"
-            name = ours.recv()
+        with reporting_child(ctx, _targets.store_large_and_report, store, "child",
+                             BIG) as (child, name):
             assert name is not None and name.startswith(f"cpb_m{child.pid:x}_")
             child.join(30)
             assert child.exitcode == 0
             assert until(lambda: not segment_names(child.pid)), segment_names(child.pid)
-        finally:
-            if child.exitcode is None:
-                child.kill()
-                child.join(10)
-            ours.close()
         # a forked child forgot our segment instead of unlinking it; we still use it
         assert mine in os.listdir(SHM)
         store["again"] = _targets.large_pattern(BIG, seed=6)
@@ -453,19 +450,8 @@ def test_client_exiting_normally_leaves_no_segment(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_children_share_our_channel_identity(method):
     ctx = get_context(method)
-    ours, theirs = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_targets.report_channel_identity, args=(theirs,))
-    child.start()
-    theirs.close()
-    try:
-        assert ours.poll(60), "the child did not report"
-        reported = ours.recv()
-    finally:
+    with reporting_child(ctx, _targets.report_channel_identity) as (child, reported):
         child.join(30)
-        if child.exitcode is None:
-            child.kill()
-            child.join(10)
-        ours.close()
     assert child.exitcode == 0
     assert reported == identity()
     assert agreement(identity(), reported) == (True, True)
