@@ -1,102 +1,52 @@
-"""The one abstract interface that ``concurrent.threading`` and ``concurrent.processing`` implement.
+"""The backend contract that every ``concurrent`` backend implements.
 
-Code written against these names runs on either backend:
-``isinstance(obj, concurrent._shared.Lock)`` holds for a lock of either.  C-implemented stdlib
-types join by ``register``, never by a wrapper.
+``Backend`` is the contract as one object: the factories and functions user code calls
+(workers, primitives, queues, channels, pools, managers, shared values).  The abstract base
+classes say what each of those objects does, so ``isinstance(obj, concurrent._shared.Lock)``
+holds for a lock of any backend (C-implemented stdlib types join by ``register``, never by a
+wrapper), and the exceptions are defined once so ``except`` clauses survive a backend switch.
 
-Each name loads its small module on first use (as ``concurrent.futures`` loads its executors), so
-a backend that needs only the primitives does not pay for the pool or manager interfaces.
+The code the backends share (the pool core, validation) lives in ``concurrent._shared._machinery``;
+it is not part of the interface.  Each name loads its small module on first use.
 """
 
-from typing import TYPE_CHECKING
+from concurrent._shared._machinery.exports import Export, available, lazy_exports
 
-from concurrent._shared._lazy import lazy_exports
-from concurrent._shared._version import __version__
-
-# name -> the submodule of this package that defines it
-_MODULES = {
-    "AsyncResult": "_pools",
-    "Barrier": "_sync",
-    "BoundedSemaphore": "_sync",
-    "BrokenBarrierError": "_errors",
-    "BrokenPoolError": "_errors",
-    "BufferTooShort": "_errors",
-    "Condition": "_sync",
-    "Connection": "_channels",
-    "Empty": "_errors",
-    "Event": "_sync",
-    "Full": "_errors",
-    "JoinableQueue": "_queues",
-    "Lock": "_sync",
-    "Manager": "_managers",
-    "Pool": "_pools",
-    "Queue": "_queues",
-    "RLock": "_sync",
-    "RemoteTraceback": "_errors",
-    "Semaphore": "_sync",
-    "SimpleQueue": "_queues",
-    "TimeoutError": "_errors",
-    "Worker": "_workers",
-    "WorkerLostError": "_errors",
-    "check_timeout": "_timeouts",
+# The one export table: public name -> where it lives.
+_EXPORTS: dict[str, Export] = {
+    # the backend object
+    "Backend": Export("._backend", "Backend"),
+    "Capability": Export("._backend", "Capability"),
+    "LockConvention": Export("._backend", "LockConvention"),
+    "contract_names": Export("._backend", "contract_names"),
+    # what the backends' objects are
+    "Worker": Export("._workers", "Worker"),
+    "Lock": Export("._sync", "Lock"),
+    "RLock": Export("._sync", "RLock"),
+    "Condition": Export("._sync", "Condition"),
+    "Semaphore": Export("._sync", "Semaphore"),
+    "BoundedSemaphore": Export("._sync", "BoundedSemaphore"),
+    "Event": Export("._sync", "Event"),
+    "Barrier": Export("._sync", "Barrier"),
+    "Queue": Export("._queues", "Queue"),
+    "SimpleQueue": Export("._queues", "SimpleQueue"),
+    "JoinableQueue": Export("._queues", "JoinableQueue"),
+    "Connection": Export("._channels", "Connection"),
+    "Pool": Export("._pools", "Pool"),
+    "AsyncResult": Export("._pools", "AsyncResult"),
+    "Manager": Export("._managers", "Manager"),
+    # the exceptions every backend raises
+    "TimeoutError": Export("._errors", "TimeoutError"),
+    "WorkerLostError": Export("._errors", "WorkerLostError"),
+    "BrokenPoolError": Export("._errors", "BrokenPoolError"),
+    "BrokenBarrierError": Export("._errors", "BrokenBarrierError"),
+    "BufferTooShort": Export("._errors", "BufferTooShort"),
+    "Empty": Export("._errors", "Empty"),
+    "Full": Export("._errors", "Full"),
+    "RemoteTraceback": Export("._errors", "RemoteTraceback"),
+    "__version__": Export("._version", "__version__"),
 }
 
-__all__ = [
-    "AsyncResult",
-    "Barrier",
-    "BoundedSemaphore",
-    "BrokenBarrierError",
-    "BrokenPoolError",
-    "BufferTooShort",
-    "Condition",
-    "Connection",
-    "Empty",
-    "Event",
-    "Full",
-    "JoinableQueue",
-    "Lock",
-    "Manager",
-    "Pool",
-    "Queue",
-    "RLock",
-    "RemoteTraceback",
-    "Semaphore",
-    "SimpleQueue",
-    "TimeoutError",
-    "Worker",
-    "WorkerLostError",
-    "__version__",
-    "check_timeout",
-]
+__all__ = available(_EXPORTS)
 
-
-__getattr__, __dir__ = lazy_exports(
-    __name__, {name: (submodule, name) for name, submodule in _MODULES.items()}, globals())
-
-
-if TYPE_CHECKING:  # the same names, spelled out for type checkers and readers
-    from concurrent._shared._channels import Connection
-    from concurrent._shared._errors import (
-        BrokenBarrierError,
-        BrokenPoolError,
-        BufferTooShort,
-        Empty,
-        Full,
-        RemoteTraceback,
-        TimeoutError,
-        WorkerLostError,
-    )
-    from concurrent._shared._managers import Manager
-    from concurrent._shared._pools import AsyncResult, Pool
-    from concurrent._shared._queues import JoinableQueue, Queue, SimpleQueue
-    from concurrent._shared._sync import (
-        Barrier,
-        BoundedSemaphore,
-        Condition,
-        Event,
-        Lock,
-        RLock,
-        Semaphore,
-    )
-    from concurrent._shared._timeouts import check_timeout
-    from concurrent._shared._workers import Worker
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -2,6 +2,8 @@
 
 from abc import ABC, abstractmethod
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = ["Connection"]
 
 
@@ -67,3 +69,6 @@ class Connection(ABC):
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+publish("concurrent._shared", globals(), __all__)

@@ -10,6 +10,8 @@ import builtins
 from queue import Empty, Full
 from threading import BrokenBarrierError
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = [
     "BrokenBarrierError",
     "BrokenPoolError",
@@ -80,3 +82,6 @@ class RemoteTraceback(Exception):  # noqa: N818 - multiprocessing.pool's name fo
 
     def __str__(self) -> str:
         return self.text
+
+
+publish("concurrent._shared", globals(), __all__)

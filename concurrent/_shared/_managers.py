@@ -2,6 +2,8 @@
 
 from abc import ABC, abstractmethod
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = ["Manager"]
 
 
@@ -29,3 +31,6 @@ class Manager(ABC):
 
     def __exit__(self, *exc_info) -> None:
         self.shutdown()
+
+
+publish("concurrent._shared", globals(), __all__)

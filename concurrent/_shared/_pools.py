@@ -4,6 +4,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = ["AsyncResult", "Pool"]
 
 
@@ -43,6 +45,14 @@ class Pool(ABC):
     """
 
     __slots__ = ()
+
+    def __init__(self, processes: int | None = None, initializer: Callable | None = None,
+                 initargs: Iterable = (), maxtasksperchild: int | None = None,
+                 context: Any = None) -> None:
+        """The constructor every backend's ``Pool`` has: ``processes`` workers (default: the
+        backend's ``cpu_count()``), each running ``initializer(*initargs)`` first and replaced
+        after ``maxtasksperchild`` tasks; ``context`` picks a start method where there are
+        several (``None`` elsewhere)."""
 
     @abstractmethod
     def apply(self, func: Callable, args: Iterable = (), kwds: dict | None = None) -> Any:
@@ -97,11 +107,17 @@ class Pool(ABC):
         """Stop the workers now; tasks not finished are abandoned (``__exit__`` calls this)."""
 
     @abstractmethod
-    def join(self) -> None:
-        """Wait for the workers to exit; call ``close()`` or ``terminate()`` first."""
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the workers to exit; call ``close()`` or ``terminate()`` first.
+
+        With a ``timeout``, return after at most that many seconds even if some still run.
+        """
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.terminate()
+
+
+publish("concurrent._shared", globals(), __all__)

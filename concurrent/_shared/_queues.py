@@ -3,6 +3,8 @@
 import queue
 from abc import ABC, abstractmethod
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = ["JoinableQueue", "Queue", "SimpleQueue"]
 
 
@@ -13,6 +15,9 @@ class SimpleQueue(ABC):
     """
 
     __slots__ = ()
+
+    def __init__(self) -> None:
+        """``SimpleQueue()``: the constructor every backend's ``SimpleQueue`` has."""
 
     @abstractmethod
     def put(self, item) -> None:
@@ -37,6 +42,9 @@ class Queue(ABC):
     """
 
     __slots__ = ()
+
+    def __init__(self, maxsize: int = 0) -> None:
+        """``Queue(maxsize=0)``: bounded when ``maxsize > 0``."""
 
     @abstractmethod
     def put(self, item, block: bool = True, timeout: float | None = None) -> None:
@@ -83,3 +91,6 @@ class JoinableQueue(Queue):
 
 SimpleQueue.register(queue.SimpleQueue)
 Queue.register(queue.Queue)
+
+
+publish("concurrent._shared", globals(), __all__)

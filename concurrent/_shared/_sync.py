@@ -17,6 +17,9 @@ wait".
 
 import _thread
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+from concurrent._shared._machinery.exports import publish
 
 __all__ = ["Barrier", "BoundedSemaphore", "Condition", "Event", "Lock", "RLock", "Semaphore"]
 
@@ -52,6 +55,9 @@ class Lock(_Acquirable):
 
     __slots__ = ()
 
+    def __init__(self) -> None:
+        """``Lock()``: the constructor every backend's ``Lock`` has."""
+
 
 class RLock(_Acquirable):
     """A reentrant lock: the owner may acquire it again and must release it as often.
@@ -62,6 +68,9 @@ class RLock(_Acquirable):
 
     __slots__ = ()
 
+    def __init__(self) -> None:
+        """``RLock()``: the constructor every backend's ``RLock`` has."""
+
 
 class Semaphore(_Acquirable):
     """A counter: ``acquire`` takes one (waiting while it is zero), ``release`` adds one.
@@ -70,6 +79,9 @@ class Semaphore(_Acquirable):
     """
 
     __slots__ = ()
+
+    def __init__(self, value: int = 1) -> None:
+        """``Semaphore(value=1)``: the constructor every backend's semaphores have."""
 
 
 class BoundedSemaphore(Semaphore):
@@ -82,6 +94,9 @@ class Condition(_Acquirable):
     """A lock plus ``wait``/``notify``; every call except ``acquire`` needs the lock held."""
 
     __slots__ = ()
+
+    def __init__(self, lock: _Acquirable | None = None) -> None:
+        """``Condition(lock=None)``: over ``lock``, or a new ``RLock`` of the same backend."""
 
     @abstractmethod
     def wait(self, timeout: float | None = None) -> bool:
@@ -107,6 +122,9 @@ class Event(ABC):
     """A flag that workers wait on: ``set`` wakes them all, ``clear`` resets it."""
 
     __slots__ = ()
+
+    def __init__(self) -> None:
+        """``Event()``: the constructor every backend's ``Event`` has."""
 
     @abstractmethod
     def is_set(self) -> bool:
@@ -137,6 +155,11 @@ class Barrier(ABC):
 
     __slots__ = ()
 
+    def __init__(self, parties: int, action: Callable[[], object] | None = None,
+                 timeout: float | None = None) -> None:
+        """``Barrier(parties, action=None, timeout=None)``: ``action`` runs in one worker when
+        all arrive; ``timeout`` is the default for ``wait``."""
+
     @abstractmethod
     def wait(self, timeout: float | None = None) -> int:
         """Wait for all parties; return a distinct index in ``range(parties)``.
@@ -154,6 +177,8 @@ class Barrier(ABC):
         """Break the barrier: current and future waiters get ``BrokenBarrierError``."""
 
 
-
 Lock.register(_thread.LockType)
 RLock.register(_thread.RLock)
+
+
+publish("concurrent._shared", globals(), __all__)

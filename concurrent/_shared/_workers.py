@@ -2,6 +2,10 @@
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from concurrent._shared._machinery.exports import publish
 
 __all__ = ["Worker"]
 
@@ -18,12 +22,15 @@ class Worker(ABC):
 
     __slots__ = ()
 
+    def __init__(self, group: None = None, target: Callable[..., object] | None = None,
+                 name: str | None = None, args: Iterable[Any] = (),
+                 kwargs: Mapping[str, Any] | None = None, *, daemon: bool | None = None) -> None:
+        """The constructor every backend's ``Worker`` and ``Process`` have (``group`` must be
+        ``None``)."""
+
     @abstractmethod
     def start(self) -> None:
-        """Start the worker; raises ``RuntimeError`` if it was already started.
-
-        Constructor: ``(group=None, target=None, name=None, args=(), kwargs={}, *, daemon=None)``.
-        """
+        """Start the worker; raises ``RuntimeError`` if it was already started."""
 
     @abstractmethod
     def run(self) -> None:
@@ -42,3 +49,6 @@ class Worker(ABC):
 
 
 Worker.register(threading.Thread)
+
+
+publish("concurrent._shared", globals(), __all__)

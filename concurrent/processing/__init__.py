@@ -1,156 +1,95 @@
 """concurrent.processing: the process backend, built on multiprocessing's machinery.
 
-Same names and semantics as ``concurrent.threading`` (DESIGN §3), plus everything in
-``multiprocessing.__all__`` and its submodules ``connection``, ``sharedctypes``,
-``shared_memory``, ``pool`` and ``managers``.  The start method is the running Python's
-multiprocessing default (``fork`` on Linux up to 3.13; 3.14 moved Linux to ``forkserver``)
-unless ``set_start_method`` or ``get_context(method)`` chooses another.
+The backend contract of ``concurrent._shared`` (the same names and semantics as
+``concurrent.threading``), plus everything in ``multiprocessing.__all__`` and its submodules
+``connection``, ``sharedctypes``, ``shared_memory``, ``pool`` and ``managers``.  The contract names
+are those of ``get_context()``, the default backend object, whose start method is the running
+Python's multiprocessing default (``fork`` on Linux up to 3.13; 3.14 moved Linux to
+``forkserver``) unless ``set_start_method`` chooses another; ``get_context(method)`` gives the
+backend bound to another.
 
 Importing this package imports nothing of multiprocessing: each name loads its module on first
-use (a module ``__getattr__``, as ``concurrent.futures`` does), so ``import concurrent.processing``
-stays cheap.
+use (a module ``__getattr__``, as ``concurrent.futures`` does).
 """
 
-from typing import TYPE_CHECKING
+from concurrent._shared._machinery.exports import Export, available, lazy_exports
 
-from concurrent._shared._lazy import lazy_exports
-
-# name -> (module relative to this package, attribute in it; None means the module itself)
-_EXPORTS: dict[str, tuple[str, str | None]] = {
+# The one export table: public name -> where it lives.  The contract's classes are the
+# package's own; its functions are the default backend object's methods (``DEFAULT``).
+_EXPORTS: dict[str, Export] = {
     # workers
-    "Process": ("process", "Process"),
-    "Worker": ("process", "Process"),
-    "ForkProcess": ("process", "ForkProcess"),
-    "SpawnProcess": ("process", "SpawnProcess"),
-    "ForkServerProcess": ("process", "ForkServerProcess"),
-    "current_process": ("process", "current_process"),
-    "current_worker": ("process", "current_process"),
-    "parent_process": ("process", "parent_process"),
-    "active_children": ("process", "active_children"),
-    "cpu_count": ("_api", "cpu_count"),
-    # start methods and contexts
-    "Context": ("context", "Context"),
-    "get_context": ("context", "get_context"),
-    "get_start_method": ("context", "get_start_method"),
-    "set_start_method": ("context", "set_start_method"),
-    "get_all_start_methods": ("context", "get_all_start_methods"),
-    "set_executable": ("_api", "set_executable"),
-    "set_forkserver_preload": ("_api", "set_forkserver_preload"),
-    "freeze_support": ("_api", "freeze_support"),
-    "allow_connection_pickling": ("_api", "allow_connection_pickling"),
-    "reducer": ("_api", "reducer"),
+    "Process": Export(".process", "Process"),
+    "Worker": Export(".process", "Process"),
+    "ForkProcess": Export(".process", "ForkProcess"),
+    "SpawnProcess": Export(".process", "SpawnProcess"),
+    "ForkServerProcess": Export(".process", "ForkServerProcess"),
+    "current_process": Export(".context", "DEFAULT.current_process"),
+    "current_worker": Export(".context", "DEFAULT.current_worker"),
+    "parent_process": Export(".context", "DEFAULT.parent_process"),
+    "active_children": Export(".context", "DEFAULT.active_children"),
+    "cpu_count": Export(".context", "DEFAULT.cpu_count"),
+    # the backend objects and start methods
+    "Context": Export(".context", "Context"),
+    "DefaultContext": Export(".context", "DefaultContext"),
+    "ForkContext": Export(".context", "ForkContext"),
+    "SpawnContext": Export(".context", "SpawnContext"),
+    "ForkServerContext": Export(".context", "ForkServerContext"),
+    "get_context": Export(".context", "DEFAULT.get_context"),
+    "get_start_method": Export(".context", "DEFAULT.get_start_method"),
+    "set_start_method": Export(".context", "DEFAULT.set_start_method"),
+    "get_all_start_methods": Export(".context", "DEFAULT.get_all_start_methods"),
+    "set_executable": Export(".context", "DEFAULT.set_executable"),
+    "set_forkserver_preload": Export(".context", "DEFAULT.set_forkserver_preload"),
+    "freeze_support": Export(".context", "DEFAULT.freeze_support"),
+    "allow_connection_pickling": Export(".context", "DEFAULT.allow_connection_pickling"),
+    "reducer": Export("multiprocessing", "reducer"),
     # primitives
-    "Lock": ("synchronize", "Lock"),
-    "RLock": ("synchronize", "RLock"),
-    "Condition": ("synchronize", "Condition"),
-    "Semaphore": ("synchronize", "Semaphore"),
-    "BoundedSemaphore": ("synchronize", "BoundedSemaphore"),
-    "Event": ("synchronize", "Event"),
-    "Barrier": ("synchronize", "Barrier"),
+    "Lock": Export(".synchronize", "Lock"),
+    "RLock": Export(".synchronize", "RLock"),
+    "Condition": Export(".synchronize", "Condition"),
+    "Semaphore": Export(".synchronize", "Semaphore"),
+    "BoundedSemaphore": Export(".synchronize", "BoundedSemaphore"),
+    "Event": Export(".synchronize", "Event"),
+    "Barrier": Export(".synchronize", "Barrier"),
     # queues and channels
-    "Queue": ("queues", "Queue"),
-    "SimpleQueue": ("queues", "SimpleQueue"),
-    "JoinableQueue": ("queues", "JoinableQueue"),
-    "Pipe": ("connection", "Pipe"),
-    "Connection": ("connection", "Connection"),
-    "wait": ("connection", "wait"),
-    # shared data, pools, managers
-    "Value": ("sharedctypes", "Value"),
-    "Array": ("sharedctypes", "Array"),
-    "RawValue": ("sharedctypes", "RawValue"),
-    "RawArray": ("sharedctypes", "RawArray"),
-    "Pool": ("_api", "Pool"),
-    "Manager": ("_api", "Manager"),
+    "Queue": Export(".queues", "Queue"),
+    "SimpleQueue": Export(".queues", "SimpleQueue"),
+    "JoinableQueue": Export(".queues", "JoinableQueue"),
+    "Pipe": Export(".context", "DEFAULT.Pipe"),
+    "wait": Export(".context", "DEFAULT.wait"),
+    "Connection": Export(".connection", "Connection"),
+    # pools and shared data
+    "Pool": Export(".pool", "Pool"),
+    "Manager": Export(".context", "DEFAULT.Manager"),
+    "Value": Export(".context", "DEFAULT.Value"),
+    "Array": Export(".context", "DEFAULT.Array"),
+    "RawValue": Export(".context", "DEFAULT.RawValue"),
+    "RawArray": Export(".context", "DEFAULT.RawArray"),
     # logging
-    "get_logger": ("_api", "get_logger"),
-    "log_to_stderr": ("_api", "log_to_stderr"),
+    "get_logger": Export(".context", "DEFAULT.get_logger"),
+    "log_to_stderr": Export(".context", "DEFAULT.log_to_stderr"),
     # errors
-    "TimeoutError": ("_api", "TimeoutError"),
-    "WorkerLostError": ("_api", "WorkerLostError"),
-    "BrokenPoolError": ("_api", "BrokenPoolError"),
-    "BrokenBarrierError": ("_api", "BrokenBarrierError"),
-    "BufferTooShort": ("_api", "BufferTooShort"),
-    "Empty": ("_api", "Empty"),
-    "Full": ("_api", "Full"),
-    "ProcessError": ("_api", "ProcessError"),
-    "AuthenticationError": ("_api", "AuthenticationError"),
-    "UnpicklableError": ("_pickling", "UnpicklableError"),
+    "TimeoutError": Export("concurrent._shared._errors", "TimeoutError"),
+    "WorkerLostError": Export("concurrent._shared._errors", "WorkerLostError"),
+    "BrokenPoolError": Export("concurrent._shared._errors", "BrokenPoolError"),
+    "BrokenBarrierError": Export("threading", "BrokenBarrierError"),
+    "BufferTooShort": Export("multiprocessing", "BufferTooShort"),
+    "Empty": Export("queue", "Empty"),
+    "Full": Export("queue", "Full"),
+    "ProcessError": Export("multiprocessing", "ProcessError"),
+    "AuthenticationError": Export("multiprocessing", "AuthenticationError"),
+    "UnpicklableError": Export("._datapath.pickler", "UnpicklableError"),
     # submodules
-    "connection": ("connection", None),
-    "sharedctypes": ("sharedctypes", None),
-    "shared_memory": ("shared_memory", None),
-    "pool": ("pool", None),
-    "managers": ("managers", None),
+    "connection": Export(".connection", None),
+    "context": Export(".context", None),
+    "managers": Export(".managers", None),
+    "pool": Export(".pool", None),
+    "queues": Export(".queues", None),
+    "shared_memory": Export(".shared_memory", None),
+    "sharedctypes": Export(".sharedctypes", None),
+    "synchronize": Export(".synchronize", None),
 }
 
-__all__ = [
-    "Array", "AuthenticationError", "Barrier", "BoundedSemaphore", "BrokenBarrierError",
-    "BrokenPoolError", "BufferTooShort", "Condition", "Connection", "Context", "Empty", "Event",
-    "ForkProcess", "ForkServerProcess", "Full", "JoinableQueue", "Lock", "Manager", "Pipe", "Pool",
-    "Process", "ProcessError", "Queue", "RLock", "RawArray", "RawValue", "Semaphore",
-    "SimpleQueue", "SpawnProcess", "TimeoutError", "UnpicklableError", "Value", "Worker",
-    "WorkerLostError", "active_children", "allow_connection_pickling", "connection", "cpu_count",
-    "current_process", "current_worker", "freeze_support", "get_all_start_methods", "get_context",
-    "get_logger", "get_start_method", "log_to_stderr", "managers", "parent_process", "pool",
-    "reducer", "set_executable", "set_forkserver_preload", "set_start_method", "shared_memory",
-    "sharedctypes", "wait",
-]
-
+__all__ = available(_EXPORTS)
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
-
-
-if TYPE_CHECKING:  # the same names, visible to type checkers and IDEs
-    from concurrent.processing import connection, managers, pool, shared_memory, sharedctypes
-    from concurrent.processing._api import (
-        AuthenticationError,
-        BrokenBarrierError,
-        BrokenPoolError,
-        BufferTooShort,
-        Empty,
-        Full,
-        Manager,
-        Pool,
-        ProcessError,
-        TimeoutError,
-        WorkerLostError,
-        allow_connection_pickling,
-        cpu_count,
-        freeze_support,
-        get_logger,
-        log_to_stderr,
-        reducer,
-        set_executable,
-        set_forkserver_preload,
-    )
-    from concurrent.processing._pickling import UnpicklableError
-    from concurrent.processing.connection import Connection, Pipe, wait
-    from concurrent.processing.context import (
-        Context,
-        get_all_start_methods,
-        get_context,
-        get_start_method,
-        set_start_method,
-    )
-    from concurrent.processing.process import (
-        ForkProcess,
-        ForkServerProcess,
-        Process,
-        SpawnProcess,
-        active_children,
-        current_process,
-        parent_process,
-    )
-    from concurrent.processing.process import Process as Worker
-    from concurrent.processing.process import current_process as current_worker
-    from concurrent.processing.queues import JoinableQueue, Queue, SimpleQueue
-    from concurrent.processing.sharedctypes import Array, RawArray, RawValue, Value
-    from concurrent.processing.synchronize import (
-        Barrier,
-        BoundedSemaphore,
-        Condition,
-        Event,
-        Lock,
-        RLock,
-        Semaphore,
-    )

@@ -1,7 +1,8 @@
 """Connections between processes: pipes, and sockets through ``Listener``/``Client``.
 
-``Connection`` is multiprocessing's, except that ``send`` raises ``UnpicklableError`` naming the
-bad part of the object before anything is written, and ``poll`` refuses a negative timeout and
+``Connection`` is multiprocessing's, except that ``send`` encodes through the package's codec
+(``_datapath.codec``: an error names the bad part of the object before anything is written),
+and ``poll`` refuses a negative timeout and
 waits with one ``select.poll`` object kept per connection (the stdlib builds a selector per
 call, about half the time of receiving a small message).
 ``recv_bytes_into`` raises ``BufferTooShort``, multiprocessing's class, which the shared
@@ -32,9 +33,8 @@ from multiprocessing import connection as _mp
 from multiprocessing import reduction as _reduction
 
 from concurrent import _shared
-from concurrent._shared._timeouts import check_timeout
-from concurrent.processing import _pickling
-from concurrent.processing._shm_buffers import BufferCodec
+from concurrent._shared._machinery.timeouts import check_timeout
+from concurrent.processing._datapath.codec import BufferCodec
 
 __all__ = [
     "AuthenticationError",
@@ -56,12 +56,14 @@ wait = _mp.wait
 _poll = getattr(select, "poll", None)
 _POLLIN = getattr(select, "POLLIN", 0)
 _PIPE_CODEC = BufferCodec(threshold=32 << 20, inline_limit=32 << 20)  # stateless: shared
+# Listener/Client connections: plain pickles, for the peer may be the stdlib or another host.
+_PLAIN_CODEC = BufferCodec(threshold=sys.maxsize, inline_limit=sys.maxsize)
 
 
 class Connection(_mp.Connection, _shared.Connection):
     """One end of a pipe or socket: ``send``/``recv`` objects, ``send_bytes``/``recv_bytes``."""
 
-    _codec: BufferCodec | None = None  # set by Pipe(): large buffers go through shared memory
+    _codec: BufferCodec = _PLAIN_CODEC  # Pipe() ends share large buffers (_PIPE_CODEC)
     _poller = None  # a select.poll() watching this connection, made by the first poll()
 
     def send(self, obj) -> None:
@@ -69,9 +71,6 @@ class Connection(_mp.Connection, _shared.Connection):
         self._check_closed()
         self._check_writable()
         codec = self._codec
-        if codec is None:
-            self._send_bytes(_pickling.dumps(obj, what="obj"))
-            return
         payload = codec.dumps(obj, what="obj")
         try:
             self._send_bytes(payload)
@@ -81,12 +80,9 @@ class Connection(_mp.Connection, _shared.Connection):
 
     def recv(self):
         """Receive an object sent with ``send``; ``EOFError`` when the peer closed its end."""
-        codec = self._codec
-        if codec is None:
-            return super().recv()
         self._check_closed()
         self._check_readable()
-        return codec.loads(self._recv_bytes().getbuffer())
+        return self._codec.loads(self._recv_bytes().getbuffer())
 
     def poll(self, timeout: float | None = 0.0) -> bool:
         """True if data can be read now or within ``timeout`` (``None``: wait forever)."""
@@ -111,7 +107,7 @@ def _adopt(conn: _mp.Connection) -> Connection:
 
 def _reduce_connection(conn: Connection):
     return (_rebuild_connection, (_reduction.DupFd(conn.fileno()), conn.readable,
-                                  conn.writable, conn._codec is not None))
+                                  conn.writable, conn._codec is _PIPE_CODEC))
 
 
 def _rebuild_connection(dup_fd, readable: bool, writable: bool,

@@ -1,137 +1,108 @@
-"""Start methods and contexts: the whole module API bound to one way of starting processes.
+"""The process backend as objects: one ``Context`` per start method, each the whole contract.
 
-A ``Context`` is written out method by method (multiprocessing builds its context API
-dynamically, hiding it from readers and type checkers).  It wraps the stdlib context of the same
-start method, which owns the machinery: ``Popen`` classes, semaphore unlinking, the fork server.
+``get_context("spawn")`` is a ``SpawnContext``: its classes (``Lock``, ``Queue``, ``Pool``, ...)
+are bound to spawn (``_start.bind``), so ``get_context("spawn").Queue()`` is a queue whose
+semaphores children started with spawn can open, and ``isinstance`` against
+``concurrent.processing.Queue`` holds for it.  ``get_context()`` is the ``DefaultContext``: its
+classes are the package's own, which follow the program's start method (multiprocessing's, so
+children started either way agree on it); it alone may change that method.
 
-The start method in force is the stdlib's, shared with ``multiprocessing``: children started
-either way agree on it, and ``set_start_method`` here sets it for both.
+Each member is written out (multiprocessing builds its context API dynamically, hiding it from
+readers and type checkers); the modules behind pools, managers and shared values load on first
+use.  The module-level API of ``concurrent.processing`` is ``DEFAULT``'s.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import threading
+import types
+from collections.abc import Iterable
+from multiprocessing import connection as _mp_connection
 from multiprocessing import util as _util
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from concurrent import _shared
-from concurrent.processing import _pickling
-from concurrent.processing import connection as _connection
+from concurrent._shared._backend import Backend, Capability, LockConvention
 from concurrent.processing import process as _process
 from concurrent.processing import queues as _queues
 from concurrent.processing import synchronize as _synchronize
+from concurrent.processing._start import bind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
     import logging
 
+    import concurrent.processing.connection
+    import concurrent.processing.managers
+    import concurrent.processing.pool
+
 __all__ = [
+    "DEFAULT",
     "Context",
-    "get_all_start_methods",
-    "get_context",
-    "get_start_method",
-    "set_start_method",
+    "DefaultContext",
+    "ForkContext",
+    "ForkServerContext",
+    "SpawnContext",
 ]
 
-_PROCESS_CLASSES = {
-    None: _process.Process,
-    "fork": _process.ForkProcess,
-    "spawn": _process.SpawnProcess,
-    "forkserver": _process.ForkServerProcess,
-}
 
-
-def get_all_start_methods() -> list[str]:
-    """The start methods this platform supports, the default first."""
-    return multiprocessing.get_all_start_methods()
-
-
-def get_start_method(allow_none: bool = False) -> str | None:
-    """The start method in force, fixing the default if none was chosen yet.
-
-    The default is the running Python's multiprocessing default: ``fork`` on Linux up to 3.13
-    (3.14 moved Linux to ``forkserver``), ``spawn`` on macOS and Windows.  With
-    ``allow_none=True``, return ``None`` instead of fixing it.
-    """
-    return multiprocessing.get_start_method(allow_none)
-
-
-def set_start_method(method: str | None, force: bool = False) -> None:
-    """Choose the start method for this program, once (``force=True`` to change it)."""
-    _check_method(method, allow_none=force)
-    multiprocessing.set_start_method(method, force)
-
-
-def _check_method(method: str | None, *, allow_none: bool) -> None:
-    if method is None and allow_none:
-        return
+def _check_method(method: str | None) -> None:
     if method not in multiprocessing.get_all_start_methods():
-        raise ValueError(f"unknown start method {method!r}; this platform supports "
+        raise ValueError(f"cannot find context for {method!r}: this platform supports "
                          f"{multiprocessing.get_all_start_methods()}")
 
 
-class Context:
-    """The module API bound to one start method, or to the default one (``method=None``).
+class Context(Backend):
+    """The process backend bound to one start method (``method``; ``None``: the default).
 
-    Get one with ``get_context(method)``.  Everything created through it (processes, and the
-    semaphores behind primitives and queues) uses that start method.
+    Everything created through it (processes, and the semaphores behind primitives, queues and
+    shared values) uses that start method.
     """
+
+    __slots__ = ()
+    method: ClassVar[str | None] = None
+
+    capabilities = frozenset({Capability.COPIES_OBJECTS, Capability.TERMINATES_WORKERS,
+                              Capability.LOSES_WORKERS, Capability.START_METHODS})
+    lock_convention = LockConvention.SEMLOCK
 
     ProcessError = multiprocessing.ProcessError
     AuthenticationError = multiprocessing.AuthenticationError
-    BufferTooShort = _shared.BufferTooShort
-    TimeoutError = _shared.TimeoutError
-    WorkerLostError = _shared.WorkerLostError
-    BrokenPoolError = _shared.BrokenPoolError
-    BrokenBarrierError = _shared.BrokenBarrierError
-    Empty = _shared.Empty
-    Full = _shared.Full
-    UnpicklableError = _pickling.UnpicklableError
-
-    Connection = _connection.Connection
-    connection = _connection
-    wait = staticmethod(_connection.wait)
-
-    def __init__(self, method: str | None = None) -> None:
-        _check_method(method, allow_none=True)
-        self._method = method
-        self._fixed_mp_context = None if method is None else multiprocessing.get_context(method)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__qualname__} {self._method or 'default'!r}>"
+        return f"<{type(self).__module__}.{type(self).__qualname__} {self.method or 'default'!r}>"
 
     def __reduce__(self):
         """Unpickle to the receiving process's context for the same method."""
-        return get_context, (self._method,)
+        return _context_for, (self.method,)
 
     @property
-    def _mp_context(self) -> multiprocessing.context.BaseContext:
-        """The stdlib context doing the work (the default one is looked up on every use)."""
-        return self._fixed_mp_context or multiprocessing.get_context()
+    def module(self) -> types.ModuleType:
+        """``concurrent.processing``."""
+        import concurrent.processing
 
-    # start methods ------------------------------------------------------------------------
+        return concurrent.processing
 
+    # -- start methods --------------------------------------------------------------------------
     def get_context(self, method: str | None = None) -> Context:
-        """The context for ``method``; ``None`` gives this one."""
-        return self if method is None else get_context(method)
+        """The context for ``method`` ("fork", "spawn", "forkserver"); ``None``: this one.
+
+        ``ValueError`` names an unsupported method.  ``get_context()`` is the default context,
+        which follows ``set_start_method`` and otherwise the running Python's multiprocessing
+        default (``fork`` on Linux up to 3.13; 3.14 moved Linux to ``forkserver``).
+        """
+        return self if method is None else _context_for(method)
 
     def get_start_method(self, allow_none: bool = False) -> str | None:
-        """This context's start method (for the default context: see ``get_start_method``)."""
-        if self._method is not None:
-            return self._method
-        return get_start_method(allow_none)
+        """This context's start method."""
+        return self.method
 
     def set_start_method(self, method: str | None, force: bool = False) -> None:
-        """Set the program's start method; only the default context can."""
-        if self._method is not None:
-            raise ValueError(f"the {self._method!r} context is bound to its start method; "
-                             f"call concurrent.processing.set_start_method() to change the "
-                             f"default")
-        set_start_method(method, force)
+        """Only the default context chooses the program's start method: ``ValueError`` here."""
+        raise ValueError(f"the {self.method!r} context is bound to its start method; call "
+                         f"concurrent.processing.set_start_method() to change the default")
 
     def get_all_start_methods(self) -> list[str]:
         """The start methods this platform supports, the default first."""
-        return get_all_start_methods()
+        return multiprocessing.get_all_start_methods()
 
     def set_executable(self, executable: str) -> None:
         """The Python interpreter that spawn (and the fork server) start."""
@@ -150,16 +121,15 @@ class Context:
         multiprocessing.allow_connection_pickling()
 
     @property
-    def reducer(self):
+    def reducer(self) -> types.ModuleType:
         """The pickling support used to send objects (multiprocessing.reduction)."""
-        return self._mp_context.reducer
+        return multiprocessing.reducer
 
-    # workers ------------------------------------------------------------------------------
-
+    # -- workers --------------------------------------------------------------------------------
     @property
-    def Process(self) -> type[_process.Process]:  # noqa: N802 - the API's class name
+    def Process(self) -> type[_process.Process]:  # noqa: N802
         """The process class bound to this context's start method (subclass it freely)."""
-        return _PROCESS_CLASSES[self._method]
+        return _process.PROCESS_CLASSES[self.method]
 
     Worker = Process
 
@@ -181,91 +151,89 @@ class Context:
         """The number of CPUs; ``NotImplementedError`` if it cannot be determined."""
         return multiprocessing.cpu_count()
 
-    # primitives ---------------------------------------------------------------------------
-
-    def Lock(self) -> _synchronize.Lock:  # noqa: N802
+    # -- primitives and queues: the package's classes, bound to this start method ---------------
+    @property
+    def Lock(self) -> type[_synchronize.Lock]:  # noqa: N802
         """A non-recursive lock shared by processes."""
-        return _synchronize.Lock(ctx=self)
+        return bind(_synchronize.Lock, self.method)
 
-    def RLock(self) -> _synchronize.RLock:  # noqa: N802
+    @property
+    def RLock(self) -> type[_synchronize.RLock]:  # noqa: N802
         """A recursive lock shared by processes."""
-        return _synchronize.RLock(ctx=self)
+        return bind(_synchronize.RLock, self.method)
 
-    def Condition(self, lock=None) -> _synchronize.Condition:  # noqa: N802
+    @property
+    def Condition(self) -> type[_synchronize.Condition]:  # noqa: N802
         """A condition variable over ``lock`` (a new ``RLock`` by default)."""
-        return _synchronize.Condition(lock, ctx=self)
+        return bind(_synchronize.Condition, self.method)
 
-    def Semaphore(self, value: int = 1) -> _synchronize.Semaphore:  # noqa: N802
+    @property
+    def Semaphore(self) -> type[_synchronize.Semaphore]:  # noqa: N802
         """A semaphore starting at ``value``."""
-        return _synchronize.Semaphore(value, ctx=self)
+        return bind(_synchronize.Semaphore, self.method)
 
-    def BoundedSemaphore(self, value: int = 1) -> _synchronize.BoundedSemaphore:  # noqa: N802
+    @property
+    def BoundedSemaphore(self) -> type[_synchronize.BoundedSemaphore]:  # noqa: N802
         """A semaphore that cannot be released past ``value``."""
-        return _synchronize.BoundedSemaphore(value, ctx=self)
+        return bind(_synchronize.BoundedSemaphore, self.method)
 
-    def Event(self) -> _synchronize.Event:  # noqa: N802
+    @property
+    def Event(self) -> type[_synchronize.Event]:  # noqa: N802
         """An event flag shared by processes."""
-        return _synchronize.Event(ctx=self)
+        return bind(_synchronize.Event, self.method)
 
-    def Barrier(self, parties: int, action=None,  # noqa: N802
-                timeout: float | None = None) -> _synchronize.Barrier:
+    @property
+    def Barrier(self) -> type[_synchronize.Barrier]:  # noqa: N802
         """A barrier for ``parties`` processes."""
-        return _synchronize.Barrier(parties, action, timeout, ctx=self)
+        return bind(_synchronize.Barrier, self.method)
 
-    # queues and channels ------------------------------------------------------------------
-
-    def Queue(self, maxsize: int = 0) -> _queues.Queue:  # noqa: N802
+    @property
+    def Queue(self) -> type[_queues.Queue]:  # noqa: N802
         """A FIFO queue between processes (bounded when ``maxsize > 0``)."""
-        return _queues.Queue(maxsize, ctx=self)
+        return bind(_queues.Queue, self.method)
 
-    def JoinableQueue(self, maxsize: int = 0) -> _queues.JoinableQueue:  # noqa: N802
+    @property
+    def JoinableQueue(self) -> type[_queues.JoinableQueue]:  # noqa: N802
         """A queue with ``task_done``/``join``."""
-        return _queues.JoinableQueue(maxsize, ctx=self)
+        return bind(_queues.JoinableQueue, self.method)
 
-    def SimpleQueue(self) -> _queues.SimpleQueue:  # noqa: N802
-        """An unbounded queue with no feeder thread."""
-        return _queues.SimpleQueue(ctx=self)
+    @property
+    def SimpleQueue(self) -> type[_queues.SimpleQueue]:  # noqa: N802
+        """An unbounded queue: ``put``, ``get``, ``empty``, ``close``."""
+        return bind(_queues.SimpleQueue, self.method)
 
-    def Pipe(self, duplex: bool = True) -> tuple[_connection.Connection,  # noqa: N802
-                                                _connection.Connection]:
+    # -- channels -------------------------------------------------------------------------------
+    def Pipe(self, duplex: bool = True  # noqa: N802
+             ) -> tuple[concurrent.processing.connection.Connection,
+                        concurrent.processing.connection.Connection]:
         """Two connected ``Connection`` objects."""
-        return _connection.Pipe(duplex)
+        return self.connection.Pipe(duplex)
 
-    # shared data --------------------------------------------------------------------------
+    def wait(self, object_list: Iterable[Any], timeout: float | None = None) -> list:
+        """The connections, sockets and sentinels of ``object_list`` ready to read."""
+        return _mp_connection.wait(object_list, timeout)
 
-    def RawValue(self, typecode_or_type, *args):  # noqa: N802
-        """A ctypes object in shared memory, without a lock."""
-        from concurrent.processing import sharedctypes
+    @property
+    def Connection(self) -> type[concurrent.processing.connection.Connection]:  # noqa: N802
+        """One end of a pipe or socket between processes."""
+        return self.connection.Connection
 
-        return sharedctypes.RawValue(typecode_or_type, *args)
+    @property
+    def connection(self) -> types.ModuleType:
+        """``concurrent.processing.connection``."""
+        from concurrent.processing import connection
 
-    def RawArray(self, typecode_or_type, size_or_initializer):  # noqa: N802
-        """A ctypes array in shared memory, without a lock."""
-        from concurrent.processing import sharedctypes
+        return connection
 
-        return sharedctypes.RawArray(typecode_or_type, size_or_initializer)
-
-    def Value(self, typecode_or_type, *args, lock=True):  # noqa: N802
-        """A ctypes object in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
-        from concurrent.processing import sharedctypes
-
-        return sharedctypes.Value(typecode_or_type, *args, lock=lock, ctx=self)
-
-    def Array(self, typecode_or_type, size_or_initializer, *, lock=True):  # noqa: N802
-        """A ctypes array in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
-        from concurrent.processing import sharedctypes
-
-        return sharedctypes.Array(typecode_or_type, size_or_initializer, lock=lock, ctx=self)
-
-    # pools and managers (built in their own modules, loaded on first use) -----------------
-
-    def Pool(self, *args: Any, **kwargs: Any):  # noqa: N802
+    # -- pools, managers, shared data (their modules load on first use) -------------------------
+    @property
+    def Pool(self) -> type[concurrent.processing.pool.Pool]:  # noqa: N802
         """A pool of worker processes started with this context's method."""
         from concurrent.processing.pool import Pool
 
-        return Pool(*args, context=self, **kwargs)
+        return bind(Pool, self.method)
 
-    def Manager(self):  # noqa: N802
+    def Manager(self) -> concurrent.processing.managers.SyncManager:  # noqa: N802
         """A started ``SyncManager`` whose server process uses this context's method."""
         from concurrent.processing.managers import SyncManager
 
@@ -273,8 +241,32 @@ class Context:
         manager.start()
         return manager
 
-    # logging ------------------------------------------------------------------------------
+    def RawValue(self, typecode_or_type: Any, *args: Any) -> Any:  # noqa: N802
+        """A ctypes object in shared memory, without a lock."""
+        from concurrent.processing import sharedctypes
 
+        return sharedctypes.RawValue(typecode_or_type, *args)
+
+    def RawArray(self, typecode_or_type: Any, size_or_initializer: Any) -> Any:  # noqa: N802
+        """A ctypes array in shared memory, without a lock."""
+        from concurrent.processing import sharedctypes
+
+        return sharedctypes.RawArray(typecode_or_type, size_or_initializer)
+
+    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:  # noqa: N802
+        """A ctypes object in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
+        from concurrent.processing import sharedctypes
+
+        return sharedctypes.Value(typecode_or_type, *args, lock=lock, ctx=self)
+
+    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,  # noqa: N802
+              lock: Any = True) -> Any:
+        """A ctypes array in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
+        from concurrent.processing import sharedctypes
+
+        return sharedctypes.Array(typecode_or_type, size_or_initializer, lock=lock, ctx=self)
+
+    # -- logging --------------------------------------------------------------------------------
     def get_logger(self) -> logging.Logger:
         """The ``multiprocessing`` logger that the machinery reports to (no handler by default)."""
         return _util.get_logger()
@@ -284,22 +276,58 @@ class Context:
         return _util.log_to_stderr(level)
 
 
-_contexts: dict[str | None, Context] = {}
-_contexts_lock = threading.Lock()
+class DefaultContext(Context):
+    """The program's default: it follows ``set_start_method``, else the running Python's
+    multiprocessing default (``fork`` on Linux up to 3.13; 3.14 moved Linux to ``forkserver``;
+    ``spawn`` on macOS and Windows)."""
+
+    __slots__ = ()
+
+    def get_start_method(self, allow_none: bool = False) -> str | None:
+        """The start method in force, fixing the default if none was chosen yet (with
+        ``allow_none=True``: ``None`` instead of fixing it).  The default is the running
+        Python's multiprocessing default: ``fork`` on Linux up to 3.13 (3.14 moved Linux to
+        ``forkserver``), ``spawn`` on macOS and Windows."""
+        return multiprocessing.get_start_method(allow_none)
+
+    def set_start_method(self, method: str | None, force: bool = False) -> None:
+        """Choose the start method for this program, once (``force=True`` to change it);
+        ``RuntimeError`` if it was chosen already, as in multiprocessing."""
+        if not (method is None and force):
+            _check_method(method)
+        multiprocessing.set_start_method(method, force)
 
 
-def get_context(method: str | None = None) -> Context:
-    """The context for start method ``method`` ("fork", "spawn", "forkserver").
+class ForkContext(Context):
+    """Children are forked from this process: fast, and they inherit its state."""
 
-    ``None`` gives the default context, which follows ``set_start_method`` and otherwise uses
-    the running Python's multiprocessing default (``fork`` on Linux up to 3.13; 3.14 moved Linux
-    to ``forkserver``).  ``ValueError`` names an unsupported method.
-    """
-    try:
-        return _contexts[method]
-    except KeyError:
-        pass
-    with _contexts_lock:
-        if method not in _contexts:
-            _contexts[method] = Context(method)
-        return _contexts[method]
+    __slots__ = ()
+    method = "fork"
+
+
+class SpawnContext(Context):
+    """Children are fresh interpreters that import the main module: slow to start, safe."""
+
+    __slots__ = ()
+    method = "spawn"
+
+
+class ForkServerContext(Context):
+    """Children are forked from a server process started once, single-threaded and clean."""
+
+    __slots__ = ()
+    method = "forkserver"
+
+
+_CONTEXTS: dict[str | None, Context] = {
+    None: DefaultContext(),
+    **{cls.method: cls() for cls in (ForkContext, SpawnContext, ForkServerContext)},
+}
+DEFAULT = _CONTEXTS[None]
+
+
+def _context_for(method: str | None) -> Context:
+    if method is not None:
+        _check_method(method)
+    return _CONTEXTS[method]
+

@@ -6,12 +6,12 @@ Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManage
 - the default address is a Unix socket (local only); a TCP address other than loopback is
   refused unless an ``authkey`` is passed explicitly;
 - nothing a client sends is unpickled before it passed the HMAC challenge, and a bad client is
-  logged and dropped while the server keeps serving (``_managers_server``);
+  logged and dropped while the server keeps serving (``_managers.server``);
 - ``server_ssl_context``/``client_ssl_context`` (``ssl.SSLContext``) put the connections in TLS;
 - proxies carry their authkey, so they keep working in any process they are sent to
-  (``_managers_proxies``).
+  (``_managers.proxies``).
 
-Proxy calls are faster than the stdlib's (``_managers_channel``): a waiting side polls briefly
+Proxy calls are faster than the stdlib's (``_managers.channel``): a waiting side polls briefly
 before it sleeps, which saves the cross-CPU wake-ups that dominate a round trip, and buffers of
 256 KiB or more (bytes, bytearray, memoryview, numpy arrays) cross through shared memory when
 client and server run on the same machine as the same user.  ``python -m concurrent bench``
@@ -26,19 +26,19 @@ from __future__ import annotations
 import builtins
 import ssl
 import sys
-from multiprocessing import get_context as _mp_get_context
 from multiprocessing import managers as _mp
 from multiprocessing import resource_tracker
 from typing import Any
 
 from concurrent import _shared
-from concurrent.processing._managers_proxies import (
+from concurrent.processing._managers.proxies import (
     AcquirerProxy, ArrayProxy, AutoProxy, BarrierProxy, ConditionProxy, DictProxy, EventProxy,
     IteratorProxy, ListProxy, NamespaceProxy, PoolProxy, ValueProxy, make_proxy_type,
     portable)
-from concurrent.processing._managers_security import check_serving_address
-from concurrent.processing._managers_server import Server
-from concurrent.processing._managers_transport import client_for, use_tls
+from concurrent.processing._managers.security import check_serving_address
+from concurrent.processing._managers.server import Server
+from concurrent.processing._managers.transport import client_for, use_tls
+from concurrent.processing.context import DEFAULT
 from concurrent.processing.pool import Pool
 
 __all__ = [
@@ -52,14 +52,6 @@ BaseProxy = _mp.BaseProxy
 Namespace = _mp.Namespace
 RemoteError = _mp.RemoteError
 Token = _mp.Token
-
-
-def _default_context():
-    try:
-        from concurrent.processing import get_context
-    except ImportError:
-        return _mp_get_context()
-    return get_context()
 
 
 class BaseManager(_mp.BaseManager, _shared.Manager):
@@ -86,7 +78,7 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
                               ("client_ssl_context", client_ssl_context)):
             if context is not None and not isinstance(context, ssl.SSLContext):
                 raise TypeError(f"{name} must be an ssl.SSLContext, not {context!r}")
-        super().__init__(address, authkey, serializer, ctx or _default_context(),
+        super().__init__(address, authkey, serializer, ctx or DEFAULT,
                          shutdown_timeout=shutdown_timeout)
         self._authkey_explicit = authkey is not None
         self._server_ssl = server_ssl_context
@@ -101,7 +93,7 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
 
     @_Client.setter
     def _Client(self, value) -> None:  # noqa: N802
-        pass  # the address decides (see _managers_transport.client_for)
+        pass  # the address decides (see _managers.transport.client_for)
 
     def get_server(self) -> Server:
         """A server for ``serve_forever()`` in this process (remote use)."""
@@ -118,7 +110,7 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
             raise ValueError("server_ssl_context applies to get_server().serve_forever(); "
                              "start() serves a local socket, which needs no TLS")
         check_serving_address(self._address, self._authkey_explicit)
-        if sys.platform != "win32":  # the server then shares our tracker (_managers_channel)
+        if sys.platform != "win32":  # the server then shares our tracker (_managers.channel)
             resource_tracker.ensure_running()
         super().start(initializer, initargs)
 

@@ -3,40 +3,30 @@
 Same API as ``multiprocessing.pool.Pool``, plus ``progress=`` on the maps, an adaptive chunk size
 for ``imap``/``imap_unordered``, submission-time errors for arguments that cannot be pickled, and
 ``WorkerLostError`` for a task whose worker died (the stdlib waits forever); large buffers in
-arguments and results (64 KiB and up) go through shared memory, not the pipe.  The machinery lives
-in ``_pool_dispatch`` (workers and the pool thread) and ``_pool_worker`` (the worker loop); the
-public methods and what the thread pool shares (results, chunk sizes, imap feeding, progress,
-tracebacks, argument checks) live in ``concurrent._shared._pool_*``; this module packages and
-queues chunks for processes.
+arguments and results (64 KiB and up) go through shared memory, not the pipe.  The public methods
+are the ones both pools share (``concurrent._shared._machinery.pool``); the engine that runs the
+workers is ``_pool``; this module packages chunks for it.
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from concurrent._shared._errors import RemoteTraceback
-from concurrent._shared._pool_args import check_pool_args
-from concurrent._shared._pool_methods import PoolMethods
-from concurrent._shared._pool_results import ApplyResult, IMapIterator, MapResult
-from concurrent.processing._pickling import dumps
-from concurrent.processing._pool_dispatch import TERMINATE, Chunk, Dispatcher
+from concurrent._shared._machinery.pool.args import check_pool_args
+from concurrent._shared._machinery.pool.lifecycle import PoolState
+from concurrent._shared._machinery.pool.methods import PoolMethods
+from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
+from concurrent.processing._pool.dispatch import Chunk, Dispatcher
+from concurrent.processing._pool.messages import Task
 
 __all__ = ["ApplyResult", "AsyncResult", "IMapIterator", "MapResult", "Pool", "RemoteTraceback"]
 
 AsyncResult = ApplyResult  # multiprocessing.pool's name for it
-
-
-def _default_context():
-    try:
-        from concurrent.processing import get_context
-    except ImportError:
-        return multiprocessing.get_context()
-    return get_context()
 
 
 def _cpu_count() -> int:
@@ -47,81 +37,84 @@ def _cpu_count() -> int:
 class Pool(PoolMethods):
     """``processes`` worker processes that run tasks; see ``multiprocessing.pool.Pool``.
 
-    ``context`` is a ``concurrent.processing`` or ``multiprocessing`` context (its start method
-    is used for the workers); by default the current default context.
+    ``context`` is a ``concurrent.processing`` or ``multiprocessing`` context whose start method
+    the workers use; by default the start method this class is bound to (the program's default
+    for ``concurrent.processing.Pool``, spawn for ``get_context("spawn").Pool``).
     """
+
+    _start_method: str | None = None
 
     def __init__(self, processes: int | None = None, initializer: Callable | None = None,
                  initargs: Iterable = (), maxtasksperchild: int | None = None,
                  context: Any = None) -> None:
         processes = check_pool_args(processes, initializer, maxtasksperchild, _cpu_count)
-        self._ctx = context if context is not None else _default_context()
+        method = self._start_method if context is None else context.get_start_method()
         self._processes = processes
-        self._engine = Dispatcher(self._ctx, processes, initializer, initargs, maxtasksperchild)
+        self._engine = Dispatcher(method, processes, initializer, initargs, maxtasksperchild)
+        self._lifecycle = self._engine.lifecycle
         self._finalizer = weakref.finalize(self, self._engine.terminate)
 
     def __repr__(self) -> str:
         return (f"<{type(self).__module__}.{type(self).__qualname__} "
-                f"state={self._engine.state} processes={self._processes}>")
+                f"state={self._lifecycle.state.value} processes={self._processes}>")
 
     def __reduce__(self):
         raise NotImplementedError("pool objects cannot be passed between processes or pickled")
 
-    # -- packaging and queueing chunks (the hooks of PoolMethods) ----------------------------
+    # -- the hooks of PoolMethods -------------------------------------------------------------
     def _prepare_apply(self, result: ApplyResult, func: Callable, args: tuple,
                        kwds: dict | None) -> Chunk:
         target = functools.partial(func, **kwds) if kwds else func
-        task = (target, args, None)  # the apply form: see _pool_worker
+        task = Task(target, [args], True)
         try:
             payload = self._engine.encode(task)
-        except Exception:
-            dumps(func, what="func")
-            dumps(args, what="args")
-            dumps(kwds, what="kwds")
+        except Exception:  # name the part that failed: func, args or kwds
+            codec = self._engine.codec
+            codec.check(func, what="func")
+            codec.check(args, what="args")
+            codec.check(kwds, what="kwds")
             raise
-        return Chunk(result, 0, 1, payload, task=task)
+        return Chunk(result, 0, 1, payload, task)
 
     def _prepare(self, result, func: Callable, items: list, star: bool, start: int,
                  on_done: Callable | None) -> Chunk:
-        task = (func, items, star)
+        task = Task(func, items, star)
         try:
             payload = self._engine.encode(task)
-        except Exception:
-            dumps(func, what="func")
+        except Exception:  # name the part that failed: func, or the item at its position
+            codec = self._engine.codec
+            codec.check(func, what="func")
             for offset, item in enumerate(items):
-                dumps(item, what=f"iterable[{start + offset}]")
+                codec.check(item, what=f"iterable[{start + offset}]")
             raise
-        return Chunk(result, start, len(items), payload, on_done, task=task)
+        return Chunk(result, start, len(items), payload, task, on_done)
 
     def _check_imap_func(self, func: Callable) -> None:
-        dumps(func, what="func")  # items are pickled lazily, as they are pulled; func now
+        self._engine.codec.check(func, what="func")  # items are checked as they are pulled
 
-    def _submit(self, chunks: list[Chunk]) -> None:
-        self._engine.submit(chunks)
+    def _enqueue(self, chunks: list[Chunk]) -> None:
+        self._engine.pending.extend(chunks)
 
-    def _feed(self, chunk: Chunk) -> bool:
-        return self._engine.feed(chunk)
+    def _enqueued(self) -> None:
+        self._engine.wake()
 
-    def _stopped(self) -> bool:
-        return self._engine.state == TERMINATE
+    def _discard(self, chunks: list[Chunk]) -> None:
+        self._engine.discard(chunks)
 
-    def _add_feeder(self) -> None:
-        self._engine.add_feeder()
+    def _feeders_done(self) -> None:
+        self._engine.wake()
 
-    def _remove_feeder(self) -> None:
-        self._engine.remove_feeder()
-
-    def _check_running(self) -> None:
-        self._engine.check_running()
-
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- lifecycle ----------------------------------------------------------------------------
     def close(self) -> None:
-        self._engine.close()
+        with self._lifecycle.lock:
+            self._lifecycle.close()
+        self._engine.wake()
 
     def terminate(self) -> None:
         self._finalizer()
 
-    def join(self) -> None:
-        if self._engine.state == "running":
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the workers to exit (at most ``timeout`` seconds, when given)."""
+        if self._lifecycle.state is PoolState.RUNNING:
             raise ValueError("Pool is still running; call close() or terminate() before join()")
-        self._engine.join()
+        self._engine.join(timeout)

@@ -4,12 +4,11 @@ The stdlib checks misuse with ``assert`` (gone under ``-O``) and, under spawn/fo
 an unpicklable target or argument without saying which one.  ``Process`` raises
 ``RuntimeError`` for misuse and ``UnpicklableError`` naming the offending path
 (``args[1]['callback']``) before any child exists.  Starting itself is the stdlib's ``Popen``
-machinery, chosen by start method.
+machinery, chosen by start method: the class's own (``ForkProcess`` ...), else the program's.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping
 from multiprocessing import context as _mp_context
@@ -17,9 +16,11 @@ from multiprocessing import process as _mp_process
 from typing import Any
 
 from concurrent import _shared
-from concurrent.processing import _pickling
+from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure
+from concurrent.processing._start import mp_context
 
 __all__ = [
+    "PROCESS_CLASSES",
     "ForkProcess",
     "ForkServerProcess",
     "Process",
@@ -57,7 +58,7 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
         super().__init__(None, target, name, args, kwargs or {}, daemon=daemon)
 
     def _Popen(self, process_obj):  # noqa: N802 - the stdlib's hook name
-        return multiprocessing.get_context(self._start_method).Process._Popen(process_obj)
+        return mp_context(self._start_method).Process._Popen(process_obj)
 
     def start(self) -> None:
         """Start the child; ``RuntimeError`` on misuse, ``UnpicklableError`` for bad arguments."""
@@ -75,7 +76,7 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
                                f"daemon=False")
         try:
             super().start()
-        except _pickling._PICKLING_ERRORS as exc:
+        except PICKLING_ERRORS as exc:
             if self._popen is not None:
                 raise
             raise self._explain_pickling_error(exc) from exc
@@ -87,9 +88,9 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
             for what, part in (("target", self._target), ("args", self._args),
                                ("kwargs", self._kwargs),
                                (f"{type(self).__name__} object", self)):
-                failure = _pickling._fails(part, None)
+                failure = first_failure(part, None)
                 if failure is not None:
-                    found = _pickling.explain(part, what=what, error=failure)
+                    found = explain(part, what=what, error=failure)
                     return type(found)(f"{self.name} could not start: {found}", found.path)
         finally:
             _mp_context.set_spawning_popen(None)
@@ -141,6 +142,11 @@ class ForkServerProcess(Process):
     """A ``Process`` that always starts from the fork server."""
 
     _start_method = "forkserver"
+
+
+PROCESS_CLASSES: dict[str | None, type[Process]] = {
+    None: Process, "fork": ForkProcess, "spawn": SpawnProcess, "forkserver": ForkServerProcess,
+}
 
 
 class _ProbePopen:

@@ -1,10 +1,17 @@
-"""Process queues: the fast data path (``_fast_queue``) under the stdlib's names and signatures.
+"""Process queues: a ring in shared memory, under the stdlib's names and signatures.
 
-A queue is a ring in shared memory (no pipe, no per-item syscall) and ``put`` pickles in the
-caller, so a bad item raises ``UnpicklableError`` there and is never lost (the stdlib's feeder
-thread prints the error and drops the item, gh-84376).  Buffers of 64 KiB or more (bytes,
-bytearray, memoryview, numpy arrays) travel through pooled shared-memory segments that the
-queue's creator unlinks when the queue is collected or the creator exits.
+A queue is a ``Ring`` of records in shared memory (``_datapath.ring``: no pipe, no per-item
+syscall, no feeder thread), and ``put`` encodes in the caller with the package's codec
+(``_datapath.codec``), so a bad item raises there and is never lost (the stdlib's feeder thread
+prints the error and drops the item, gh-84376).  Buffers of 64 KiB or more (bytes, bytearray,
+memoryview, numpy arrays) travel through pooled shared-memory segments that the queue's creator
+unlinks when the queue is collected or the creator exits; the ring carries only their names.
+
+An unbounded queue never makes ``put`` wait (``queue.Queue`` semantics), yet its ring has a
+fixed size: what does not fit waits in the producing process (``_datapath.overflow``), fed into
+the ring by a thread as room appears, behind which that process's later items queue.  So an
+item is in the ring once ``put`` returns, unless the ring was full, and a producer that dies
+loses nothing it put.
 
 One difference from ``multiprocessing.Queue``: ``join_thread()`` raises ``ValueError`` unless
 ``close()`` came first (the stdlib only asserts it).
@@ -12,28 +19,158 @@ One difference from ``multiprocessing.Queue``: ``join_thread()`` raises ``ValueE
 
 from __future__ import annotations
 
-from concurrent.processing._fast_queue import FastJoinableQueue, FastQueue, FastSimpleQueue
-from concurrent.processing.synchronize import _resolve_ctx
+from multiprocessing.context import assert_spawning
+
+from concurrent import _shared
+from concurrent._shared._machinery.timeouts import check_timeout
+from concurrent.processing._datapath.codec import BufferCodec, is_plain
+from concurrent.processing._datapath.overflow import Overflow
+from concurrent.processing._datapath.ring import Kind, Ring
+from concurrent.processing._start import mp_context
 
 __all__ = ["JoinableQueue", "Queue", "SimpleQueue"]
 
-
-class Queue(FastQueue):
-    """A FIFO queue between processes, bounded when ``maxsize > 0``."""
-
-    def __init__(self, maxsize: int = 0, *, ctx=None) -> None:
-        super().__init__(maxsize, ctx=_resolve_ctx(ctx))
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})
 
 
-class JoinableQueue(FastJoinableQueue):
-    """A ``Queue`` that counts unfinished items: consumers ``task_done()``, producers ``join()``."""
+class Queue(_shared.Queue):
+    """A FIFO queue between processes, bounded when ``maxsize > 0``.
 
-    def __init__(self, maxsize: int = 0, *, ctx=None) -> None:
-        super().__init__(maxsize, ctx=_resolve_ctx(ctx))
+    Create it in the parent and pass it to children when starting them.  A bounded queue's
+    ``put`` also waits while the ring has no room for the item.
+    """
+
+    _start_method: str | None = None
+    _capacity_bytes = 1 << 20  # the ring's size; a subclass may choose another
+    _joinable = False
+
+    def __init__(self, maxsize: int = 0) -> None:
+        if not isinstance(maxsize, int) or maxsize < 0:
+            raise ValueError(f"maxsize must be an int >= 0, got {maxsize!r}")
+        ctx = mp_context(self._start_method)
+        ring = Ring(maxsize, self._capacity_bytes, ctx, self._joinable)
+        codec = BufferCodec.for_channel(ctx=ctx, inline_limit=ring.capacity // 4)
+        self._state = (ring, codec)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._ring, self._codec = self._state
+        self._maxsize = self._ring.maxsize
+        self._closed = self._cancelled = False
+        self._overflow: Overflow | None = None
+
+    def __getstate__(self):
+        assert_spawning(self)
+        return self._state
+
+    def __setstate__(self, state) -> None:
+        self._state = state
+        self._setup()
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__module__}.{type(self).__qualname__} maxsize={self._maxsize} "
+                f"items={self.qsize()}>")
+
+    def put(self, obj, block: bool = True, timeout: float | None = None) -> None:
+        """Append ``obj``; ``Full`` if no room came in time, a pickling error at once."""
+        if self._closed:
+            raise ValueError(f"{self!r} is closed")
+        if block and timeout is not None:
+            check_timeout(timeout)
+        payload = self._codec.dumps(obj, what="item")
+        # A plain pickle of a str, int, bytes...: the ring unpickles it in place.
+        kind = Kind.SCALAR if type(obj) in _SCALARS and is_plain(payload) else Kind.CODEC
+        try:
+            overflow = self._overflow
+            if overflow is not None and len(overflow) and overflow.is_ours():
+                self._spill(payload, kind)  # behind this process's earlier items
+            elif self._maxsize == 0:
+                try:
+                    self._ring.push(payload, kind, False, None)
+                except _shared.Full:  # an unbounded queue never makes put wait
+                    self._spill(payload, kind)
+            else:
+                self._ring.push(payload, kind, block, timeout)
+        except BaseException:
+            if kind == Kind.CODEC:
+                self._codec.discard(payload)
+            raise
+
+    def _spill(self, payload: bytes, kind: Kind) -> None:
+        overflow = self._overflow
+        if overflow is None or not overflow.is_ours():  # none yet, or the parent's (forked)
+            overflow = self._overflow = Overflow(self._feed)
+            if self._cancelled:
+                overflow.cancel()
+        if self._joinable:  # counted now, as the stdlib counts in put: join must wait for it
+            self._ring.add_unfinished()
+        overflow.append((payload, kind))
+
+    def _feed(self, payload: bytes, kind: Kind) -> None:
+        """The overflow feeder's push: wait for room as long as it takes."""
+        self._ring.push(payload, kind, True, None, counted=True)
+
+    def get(self, block: bool = True, timeout: float | None = None):
+        """Remove and return the oldest item; ``Empty`` if none came in time."""
+        if block and timeout is not None:
+            check_timeout(timeout)
+        kind, value = self._ring.pop(block, timeout)
+        return value if kind == Kind.SCALAR else self._codec.loads(value)
+
+    def qsize(self) -> int:
+        """The number of items in the queue (a snapshot)."""
+        return self._ring.count()
+
+    def empty(self) -> bool:
+        """True if the queue holds no item (a hint: another process may change it at once)."""
+        return self._ring.empty()
+
+    def full(self) -> bool:
+        """True if ``maxsize`` items are queued (a hint, like ``empty``)."""
+        return 0 < self._maxsize <= self.qsize()
+
+    def close(self) -> None:
+        """This process will put no more items (items already put stay for consumers)."""
+        self._closed = True
+
+    def join_thread(self) -> None:
+        """Wait until the items this process put are all in the ring (after ``close``).
+
+        Only items that found the ring of an unbounded queue full wait outside it, in this
+        process; the process also waits for them when it exits, as with the stdlib's queue.
+        """
+        if not self._closed:
+            raise ValueError(f"{self!r} is still open: close() it before join_thread()")
+        if self._overflow is not None and self._overflow.is_ours():
+            self._overflow.join()
+
+    def cancel_join_thread(self) -> None:
+        """Do not wait at exit for items still outside the ring: they are lost if it exits."""
+        self._cancelled = True
+        if self._overflow is not None and self._overflow.is_ours():
+            self._overflow.cancel()
 
 
-class SimpleQueue(FastSimpleQueue):
+class SimpleQueue(Queue, _shared.SimpleQueue):
     """An unbounded FIFO queue between processes: ``put``, ``get``, ``empty``, ``close``."""
 
-    def __init__(self, *, ctx=None) -> None:
-        super().__init__(ctx=_resolve_ctx(ctx))
+    def __init__(self) -> None:
+        super().__init__(0)
+
+
+class JoinableQueue(Queue, _shared.JoinableQueue):
+    """A ``Queue`` that counts unfinished items: consumers ``task_done()``, producers ``join()``.
+
+    ``put`` counts the item in the same locked step that queues it, so ``join`` can never see
+    an item in the ring that is not counted yet.
+    """
+
+    _joinable = True
+
+    def task_done(self) -> None:
+        """Mark one fetched item as processed; ``ValueError`` if called more often than ``put``."""
+        self._ring.task_done()
+
+    def join(self) -> None:
+        """Block until every item put has been marked done with ``task_done``."""
+        self._ring.join()

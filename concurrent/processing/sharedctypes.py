@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from multiprocessing import sharedctypes as _mp
 
+from concurrent.processing.synchronize import RLock
+
 __all__ = ["Array", "RawArray", "RawValue", "Value", "copy", "synchronized"]
 
 copy = _mp.copy
@@ -34,12 +36,12 @@ def _check_lock(lock) -> None:
                         f"release(), not {lock!r}")
 
 
-def _default_ctx(ctx):
-    if ctx is None:
-        from concurrent.processing.context import get_context
-
-        return get_context()
-    return ctx
+def _guard(lock, ctx):
+    """What guards a new value: ``lock`` as given, or (True/None) a new RLock of ``ctx``, by
+    default of this package (the stdlib would make one of its own)."""
+    if lock is True or lock is None:
+        return (RLock if ctx is None else ctx.RLock)()
+    return lock
 
 
 def RawValue(typecode_or_type, *args):  # noqa: N802 - the stdlib's name
@@ -55,16 +57,16 @@ def RawArray(typecode_or_type, size_or_initializer):  # noqa: N802
 def Value(typecode_or_type, *args, lock=True, ctx=None):  # noqa: N802
     """A shared ctypes object guarded by ``lock``: True (a new RLock), False (none), or a lock."""
     _check_lock(lock)
-    return _mp.Value(_ctype(typecode_or_type), *args, lock=lock, ctx=_default_ctx(ctx))
+    return _mp.Value(_ctype(typecode_or_type), *args, lock=_guard(lock, ctx), ctx=ctx)
 
 
 def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):  # noqa: N802
     """A shared ctypes array guarded by ``lock``: True (a new RLock), False (none), or a lock."""
     _check_lock(lock)
-    return _mp.Array(_ctype(typecode_or_type), size_or_initializer, lock=lock,
-                     ctx=_default_ctx(ctx))
+    return _mp.Array(_ctype(typecode_or_type), size_or_initializer, lock=_guard(lock, ctx),
+                     ctx=ctx)
 
 
 def synchronized(obj, lock=None, ctx=None):
     """Wrap a raw shared ctypes object so that each access takes ``lock`` (a new RLock if None)."""
-    return _mp.synchronized(obj, lock, ctx=_default_ctx(ctx))
+    return _mp.synchronized(obj, _guard(lock, ctx), ctx=ctx)

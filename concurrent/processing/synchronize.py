@@ -8,6 +8,12 @@ path, so they run at the stdlib's speed.  They keep SemLock's signature,
 means "do not wait" (threading's ``-1`` is not "forever" here); pass arguments positionally to
 write code that runs on both backends.  The Python-level primitives (``Condition``, ``Event``,
 ``Barrier``) check their timeouts as the shared contract says.
+
+Each class takes the constructor arguments of the shared contract (``Lock()``,
+``Semaphore(value=1)``, ...) and uses the start method it is bound to (``_start_method``: the
+program's default, or the one of the context that handed it out, e.g.
+``get_context("spawn").Lock``), which decides whether the semaphore is unlinked at once (fork)
+or kept for children to open (spawn, forkserver).
 """
 
 from __future__ import annotations
@@ -15,18 +21,10 @@ from __future__ import annotations
 from multiprocessing import synchronize as _mp
 
 from concurrent import _shared
-from concurrent._shared._timeouts import check_timeout
+from concurrent._shared._machinery.timeouts import check_timeout
+from concurrent.processing._start import bind, mp_context
 
 __all__ = ["Barrier", "BoundedSemaphore", "Condition", "Event", "Lock", "RLock", "Semaphore"]
-
-
-def _resolve_ctx(ctx):
-    """The stdlib context that owns the semaphores (it decides fork-time unlinking)."""
-    if ctx is None:
-        import multiprocessing
-
-        return multiprocessing.get_context()
-    return getattr(ctx, "_mp_context", ctx)
 
 
 class _SemLockMixin:
@@ -37,6 +35,7 @@ class _SemLockMixin:
     """
 
     __slots__ = ()
+    _start_method: str | None = None
 
     def _make_methods(self) -> None:
         self.acquire = self._semlock.acquire
@@ -54,15 +53,15 @@ class _SemLockMixin:
 class Lock(_SemLockMixin, _mp.Lock, _shared.Lock):
     """A non-recursive lock shared by processes; any process may release it."""
 
-    def __init__(self, *, ctx=None) -> None:
-        super().__init__(ctx=_resolve_ctx(ctx))
+    def __init__(self) -> None:
+        super().__init__(ctx=mp_context(self._start_method))
 
 
 class RLock(_SemLockMixin, _mp.RLock, _shared.RLock):
     """A recursive lock shared by processes; only its owner may release it."""
 
-    def __init__(self, *, ctx=None) -> None:
-        super().__init__(ctx=_resolve_ctx(ctx))
+    def __init__(self) -> None:
+        super().__init__(ctx=mp_context(self._start_method))
 
 
 def _check_value(value: int) -> None:
@@ -73,25 +72,28 @@ def _check_value(value: int) -> None:
 class Semaphore(_SemLockMixin, _mp.Semaphore, _shared.Semaphore):
     """A counter shared by processes: ``acquire`` takes one, ``release`` adds one."""
 
-    def __init__(self, value: int = 1, *, ctx=None) -> None:
+    def __init__(self, value: int = 1) -> None:
         _check_value(value)
-        super().__init__(value, ctx=_resolve_ctx(ctx))
+        super().__init__(value, ctx=mp_context(self._start_method))
 
 
 class BoundedSemaphore(_SemLockMixin, _mp.BoundedSemaphore, _shared.BoundedSemaphore):
     """A semaphore whose ``release`` raises ``ValueError`` past its initial value."""
 
-    def __init__(self, value: int = 1, *, ctx=None) -> None:
+    def __init__(self, value: int = 1) -> None:
         _check_value(value)
-        super().__init__(value, ctx=_resolve_ctx(ctx))
+        super().__init__(value, ctx=mp_context(self._start_method))
 
 
 class Condition(_mp.Condition, _shared.Condition):
     """A lock (an ``RLock`` unless given) plus cross-process ``wait``/``notify``."""
 
-    def __init__(self, lock=None, *, ctx=None) -> None:
-        ctx = _resolve_ctx(ctx)
-        super().__init__(lock if lock is not None else RLock(ctx=ctx), ctx=ctx)
+    _start_method: str | None = None
+
+    def __init__(self, lock=None) -> None:
+        if lock is None:
+            lock = bind(RLock, self._start_method)()
+        super().__init__(lock, ctx=mp_context(self._start_method))
 
     def _make_methods(self) -> None:
         super()._make_methods()
@@ -136,8 +138,10 @@ class Condition(_mp.Condition, _shared.Condition):
 class Event(_mp.Event, _shared.Event):
     """A flag shared by processes: ``set`` wakes every waiter."""
 
-    def __init__(self, *, ctx=None) -> None:
-        super().__init__(ctx=_resolve_ctx(ctx))
+    _start_method: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__(ctx=mp_context(self._start_method))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the flag is set or ``timeout`` passes; return the flag."""
@@ -148,12 +152,13 @@ class Event(_mp.Event, _shared.Event):
 class Barrier(_mp.Barrier, _shared.Barrier):
     """``parties`` processes meet at ``wait()``; ``action`` runs in one of them first."""
 
-    def __init__(self, parties: int, action=None, timeout: float | None = None, *,
-                 ctx=None) -> None:
+    _start_method: str | None = None
+
+    def __init__(self, parties: int, action=None, timeout: float | None = None) -> None:
         if not isinstance(parties, int) or parties < 1:
             raise ValueError(f"Barrier needs parties >= 1, not {parties!r}")
         check_timeout(timeout)
-        super().__init__(parties, action, timeout, ctx=_resolve_ctx(ctx))
+        super().__init__(parties, action, timeout, ctx=mp_context(self._start_method))
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for all parties; return a distinct index in ``range(parties)``."""

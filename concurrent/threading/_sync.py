@@ -1,14 +1,18 @@
 """Synchronization primitives on threads.
 
-``Lock`` and ``RLock`` are the stdlib's C locks themselves (registered with the
-``concurrent._shared`` ABCs, never wrapped).  The pure-Python primitives are subclassed only to
-drop camelCase aliases and to reject bad input up front: a negative timeout, ``Barrier(0)``.
+``Lock()`` and ``RLock()`` return the stdlib's C locks themselves, never a wrapper: the classes
+exist so that ``isinstance(obj, concurrent.threading.Lock)`` works (the C lock types are
+registered with them) and so every backend's ``Lock`` is a class.  The pure-Python primitives
+are subclassed only to drop camelCase aliases and to reject bad input up front: a negative
+timeout, ``Barrier(0)``.
 """
 
+import _thread
 import threading
 
 from concurrent._shared import _sync as _abc
-from concurrent._shared._timeouts import check_timeout
+from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.threading._pep8 import PEP8Only, Renamed
 
 __all__ = [
@@ -22,9 +26,29 @@ __all__ = [
     "Semaphore",
 ]
 
-Lock = threading.Lock
-RLock = threading.RLock
 BrokenBarrierError = threading.BrokenBarrierError
+
+
+class Lock(_abc.Lock):
+    """``Lock()``: a new C ``threading.Lock`` (an instance of this class by registration)."""
+
+    __slots__ = ()
+
+    def __new__(cls) -> "Lock":
+        return _thread.allocate_lock()
+
+
+class RLock(_abc.RLock):
+    """``RLock()``: a new C ``threading.RLock`` (an instance of this class by registration)."""
+
+    __slots__ = ()
+
+    def __new__(cls) -> "RLock":
+        return _thread.RLock()
+
+
+Lock.register(_thread.LockType)
+RLock.register(_thread.RLock)
 
 
 def _check_acquire_timeout(blocking: bool, timeout: float | None) -> float | None:
@@ -101,3 +125,5 @@ for _abc_class, _class in [(_abc.Condition, Condition), (_abc.Event, Event),
                            (_abc.Barrier, Barrier)]:
     _abc_class.register(_class)
 del _abc_class, _class
+
+publish("concurrent.threading", globals(), __all__)

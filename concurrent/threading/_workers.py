@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from concurrent._shared._machinery.exports import publish
 from concurrent.threading._pep8 import PEP8Only, Renamed
 
 __all__ = [
@@ -162,3 +163,5 @@ def cpu_count() -> int:
         raise NotImplementedError("cannot determine the number of CPUs")
     return count
 
+
+publish("concurrent.threading", globals(), __all__)

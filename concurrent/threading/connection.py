@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
-from concurrent._shared._timeouts import check_timeout
+from concurrent._shared._machinery.timeouts import check_timeout
 
 __all__ = ["Client", "Connection", "Listener", "Pipe", "wait"]
 

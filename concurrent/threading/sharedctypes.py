@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from concurrent._shared._values import TYPECODES, check_lock, resolve_ctype
+from concurrent._shared._machinery.values import TYPECODES, check_lock, resolve_ctype
 
 __all__ = [
     "TYPECODES",

@@ -8,7 +8,8 @@ import pickle
 import pytest
 
 import concurrent._shared as shared
-from concurrent._shared import _values
+from concurrent._shared._machinery import values as _values
+from concurrent._shared._machinery.timeouts import check_timeout
 
 
 def test_every_exported_name_resolves():
@@ -80,12 +81,12 @@ def test_buffer_too_short_is_multiprocessings():
 
 @pytest.mark.parametrize("timeout", [0, 0.5, None, 10**9])
 def test_check_timeout_accepts(timeout):
-    assert shared.check_timeout(timeout) is None
+    assert check_timeout(timeout) is None
 
 
 def test_check_timeout_names_the_bad_value():
     with pytest.raises(ValueError, match=r"-0\.25"):
-        shared.check_timeout(-0.25)
+        check_timeout(-0.25)
 
 
 def test_value_argument_checks():

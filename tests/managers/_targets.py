@@ -120,7 +120,7 @@ def store_large_and_report(store, key, size, conn, wait=False):
 
 def report_channel_identity(conn):
     """Run in a child: send this process's channel identity (_managers_channel.identity())."""
-    from concurrent.processing import _managers_channel
+    from concurrent.processing._managers import channel as _managers_channel
 
     conn.send(_managers_channel.identity())
     conn.close()

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from concurrent.processing import _managers_channel as channel_mod
-from concurrent.processing._managers_channel import (
+from concurrent.processing._managers import channel as channel_mod
+from concurrent.processing._managers.channel import (
     SHARED_THRESHOLD,
     ProxyChannel,
     _OwnSegment,
@@ -460,7 +460,7 @@ def test_children_share_our_channel_identity(method):
 _TRACKER_SCRIPT = textwrap.dedent("""
     import os, signal, sys, time
     from concurrent.processing.managers import SyncManager
-    from concurrent.processing._managers_channel import SHARED_THRESHOLD
+    from concurrent.processing._managers.channel import SHARED_THRESHOLD
     from tests.managers import _targets
     from tests.pool.conftest import get_context
 

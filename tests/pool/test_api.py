@@ -8,7 +8,7 @@ import pytest
 
 from concurrent import _shared
 from concurrent._shared import BrokenPoolError, TimeoutError
-from concurrent.processing._pickling import UnpicklableError
+from concurrent.processing._datapath.pickler import UnpicklableError
 from concurrent.processing.pool import Pool, RemoteTraceback
 from tests.pool import _targets
 from tests.pool.conftest import alive, get_context, receive

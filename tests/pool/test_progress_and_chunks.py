@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from concurrent._shared._pool_chunks import ChunkSizer, map_chunksize
-from concurrent._shared._pool_progress import ProgressBar, make_reporter
+from concurrent._shared._machinery.pool.chunks import ChunkSizer, map_chunksize
+from concurrent._shared._machinery.pool.progress import ProgressBar, make_reporter
 from concurrent.processing.pool import Pool
 from tests.pool import _targets
 from tests.pool.conftest import get_context

@@ -7,8 +7,9 @@ import threading
 import pytest
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
-from concurrent.processing import _fast_segments
-from concurrent.processing._pickling import UnpicklableError
+from concurrent.processing._datapath import segments as shm
+from concurrent.processing._datapath.pickler import UnpicklableError
+from concurrent.processing._pool.messages import Task
 from concurrent.processing.pool import Pool
 from tests.pool import _targets
 from tests.pool.test_interrupt import _wait_until
@@ -40,7 +41,7 @@ def test_large_arguments_and_results_are_data_checked(ctx):
         assert pool.map(_targets.digest, views, chunksize=1) == [_targets.digest(v) for v in views]
         got = pool.starmap(_targets.pattern, [(BIG, seed) for seed in range(4)], chunksize=2)
         assert got == [_targets.pattern(BIG, seed) for seed in range(4)]
-        payload = pool._engine.encode((_targets.digest, (data,), None))
+        payload = pool._engine.encode(Task(_targets.digest, [(data,)], True))
         assert len(payload) < 1000  # the pipe carries the segment's name, not the data
         pool._engine.codec.discard(payload)
         assert _segments(tag)  # kept, pre-faulted, for the next payloads
@@ -69,7 +70,7 @@ def test_a_consumed_result_gives_its_segment_back(ctx):
             assert pool.apply(_targets.pattern, (BIG, seed)) == _targets.pattern(BIG, seed)
         gc.collect()
         states = _states(pool)
-        assert _fast_segments.MAPPED not in states and _fast_segments.IN_FLIGHT not in states
+        assert shm.MAPPED not in states and shm.IN_FLIGHT not in states
         assert 1 <= len(_segments(tag)) <= 2  # reused, not one per result
     pool.join()
     assert _segments(tag) == []
@@ -138,5 +139,5 @@ def test_unpicklable_argument_beside_a_large_buffer_fails_at_submission(shared_p
     with pytest.raises(UnpicklableError, match=r"args\[1\]"):
         shared_pool.apply_async(_targets.digest, (data, threading.Lock()))
     states = _states(shared_pool)
-    assert _fast_segments.WRITING not in states and _fast_segments.IN_FLIGHT not in states
+    assert shm.WRITING not in states and shm.IN_FLIGHT not in states
     assert shared_pool.apply(_targets.digest, (data,)) == _targets.digest(data)

@@ -1,4 +1,4 @@
-"""``_pickling.dumps``: the path and the advice in the error for an unpicklable object."""
+"""The codec's pickling errors: the path and the advice for an unpicklable object."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import threading
 import pytest
 
 import concurrent.processing as processing
-from concurrent.processing import _pickling
+from concurrent.processing._datapath.codec import BufferCodec
+from concurrent.processing._datapath.pickler import UnpicklableError
+
+_codec = BufferCodec()
 
 
 class Holder:
@@ -26,15 +29,16 @@ class Slotted:
 
 
 def _error(obj, what="obj"):
-    with pytest.raises(_pickling.UnpicklableError) as caught:
-        _pickling.dumps(obj, what=what)
+    with pytest.raises(UnpicklableError) as caught:
+        _codec.dumps(obj, what=what)
     return caught.value
 
 
 def test_success_round_trips():
     data = {"a": [1, 2.5, "x"], "b": Holder(n=1).__dict__}
-    assert _pickling.loads(_pickling.dumps(data)) == data
-    assert pickle.loads(_pickling.dumps(data, protocol=2)) == data
+    assert _codec.loads(_codec.dumps(data)) == data
+    assert pickle.loads(_codec.dumps(data)) == data  # a plain payload is an ordinary pickle
+    _codec.check(data)
 
 
 @pytest.mark.parametrize(("obj", "what", "path"), [

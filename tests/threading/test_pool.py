@@ -120,7 +120,7 @@ def test_repr_names_state():
     pool = backend.Pool(1)
     pool.close()
     _join(pool)
-    assert "CLOSE" in repr(pool)
+    assert "closed" in repr(pool)
 
 
 def test_imap_reads_its_input_lazily():

@@ -9,11 +9,17 @@ import concurrent.threading as backend
 
 
 def test_locks_and_simple_queue_are_the_c_types():
-    assert backend.Lock is threading.Lock
+    # The contract makes every Lock a class; on threads its instances are the C lock itself.
+    assert isinstance(backend.Lock, type) and isinstance(backend.RLock, type)
     assert type(backend.Lock()) is _thread.LockType
     assert type(backend.RLock()) is _thread.RLock
-    assert backend.SimpleQueue is queue.SimpleQueue
-    assert backend.Queue is queue.Queue
+    assert isinstance(threading.Lock(), backend.Lock)
+    # The queues are the stdlib's, their hot paths untouched.
+    assert issubclass(backend.SimpleQueue, queue.SimpleQueue)
+    assert backend.SimpleQueue.put is queue.SimpleQueue.put
+    assert backend.SimpleQueue.get is queue.SimpleQueue.get
+    assert issubclass(backend.Queue, queue.Queue)
+    assert backend.Queue.put is queue.Queue.put and backend.Queue.get is queue.Queue.get
 
 
 def test_stdlib_types_are_registered_with_the_abcs():

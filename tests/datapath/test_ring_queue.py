@@ -1,4 +1,4 @@
-"""FastQueue: the queue contract, wrap-around, bounds, and nothing lost when a process dies."""
+"""The ring queue: the queue contract, wrap-around, bounds, nothing lost when a process dies."""
 
 from __future__ import annotations
 
@@ -9,16 +9,22 @@ import threading
 import pytest
 
 from concurrent import _shared
-from concurrent.processing._fast_queue import FastJoinableQueue, FastQueue
-from concurrent.processing._pickling import UnpicklableError
-from tests.fastpath import _targets
-from tests.fastpath.conftest import JOIN_TIMEOUT, finish, segments, start
+from concurrent.processing._datapath.pickler import UnpicklableError
+from concurrent.processing._start import bind
+from concurrent.processing.queues import Queue
+from tests.datapath import _targets
+from tests.datapath.conftest import JOIN_TIMEOUT, finish, segments, start
 
 WAIT = _targets.WAIT
 
 
+def queue_of(ctx=None, maxsize: int = 0, cls: type = Queue):
+    """A ``cls`` (a queue class) bound to ``ctx``'s start method."""
+    return bind(cls, None if ctx is None else ctx.get_start_method())(maxsize)
+
+
 def test_is_a_shared_queue_with_the_queue_contract():
-    queue = FastQueue()
+    queue = Queue()
     assert isinstance(queue, _shared.Queue)
     assert queue.empty() and not queue.full() and queue.qsize() == 0
     for item in (0, "one", (2.0,), None):
@@ -34,7 +40,7 @@ def test_is_a_shared_queue_with_the_queue_contract():
 
 
 def test_bounded_queue_raises_full_and_rejects_bad_input():
-    queue = FastQueue(2)
+    queue = Queue(2)
     queue.put("a")
     queue.put_nowait("b")
     assert queue.full() and queue.qsize() == 2
@@ -48,9 +54,9 @@ def test_bounded_queue_raises_full_and_rejects_bad_input():
         queue.get(timeout=-0.5)
     assert [queue.get_nowait(), queue.get_nowait()] == ["a", "b"]
     with pytest.raises(ValueError, match="maxsize"):
-        FastQueue(-1)
-    with pytest.raises(ValueError, match="capacity_bytes"):
-        FastQueue(capacity_bytes=100)
+        Queue(-1)
+    with pytest.raises(ValueError, match="4096"):
+        _targets.TinyQueue()
     with pytest.raises(ValueError, match="close"):
         queue.join_thread()
     queue.close()
@@ -61,7 +67,7 @@ def test_bounded_queue_raises_full_and_rejects_bad_input():
 
 
 def test_ring_wraps_around():
-    queue = FastQueue(capacity_bytes=4096)
+    queue = queue_of(cls=_targets.SmallQueue)
     sent = [("item", index, "z" * (index % 97)) for index in range(2000)]
     received = []
     for index, item in enumerate(sent):  # many laps of a 4 KiB ring, records split at its end
@@ -74,7 +80,7 @@ def test_ring_wraps_around():
 
 
 def test_full_ring_never_makes_an_unbounded_put_wait():
-    queue = FastQueue(capacity_bytes=4096)
+    queue = queue_of(cls=_targets.SmallQueue)
     sent = [f"{index}:" + "f" * 900 for index in range(200)]  # 50 rings' worth
     for item in sent:
         queue.put(item, block=False)
@@ -84,7 +90,7 @@ def test_full_ring_never_makes_an_unbounded_put_wait():
 
 
 def test_bounded_queue_waits_for_ring_room():
-    queue = FastQueue(100, capacity_bytes=4096)
+    queue = queue_of(maxsize=100, cls=_targets.SmallQueue)
     with pytest.raises(_shared.Full):
         for _ in range(10):
             queue.put("f" * 900, block=False)
@@ -92,14 +98,14 @@ def test_bounded_queue_waits_for_ring_room():
 
 
 def test_overflowed_items_of_a_child_arrive_in_order(ctx):
-    queue = FastQueue(capacity_bytes=4096, ctx=ctx)
+    queue = queue_of(ctx, cls=_targets.SmallQueue)
     producer = start(ctx, _targets.produce, queue, 1, 300)  # its exit waits for its overflow
     assert [queue.get(timeout=WAIT)[:2] for _ in range(300)] == [(1, seq) for seq in range(300)]
     finish(producer)
 
 
 def test_cancel_join_thread_lets_a_producer_exit_with_items_outside_the_ring(ctx):
-    queue = FastQueue(capacity_bytes=4096, ctx=ctx)
+    queue = queue_of(ctx, cls=_targets.SmallQueue)
     finish(start(ctx, _targets.produce_and_cancel, queue, 300))
     received = []
     while not queue.empty():
@@ -109,7 +115,7 @@ def test_cancel_join_thread_lets_a_producer_exit_with_items_outside_the_ring(ctx
 
 
 def test_items_larger_than_the_ring_travel_through_shared_memory():
-    queue = FastQueue(capacity_bytes=4096)
+    queue = queue_of(cls=_targets.SmallQueue)
     big_text, big_list = "t" * 100_000, list(range(50_000))
     queue.put(big_text)
     queue.put(big_list)
@@ -118,7 +124,7 @@ def test_items_larger_than_the_ring_travel_through_shared_memory():
 
 
 def test_unpicklable_item_raises_in_put_and_nothing_is_queued():
-    queue = FastQueue()
+    queue = Queue()
     with pytest.raises(UnpicklableError) as caught:
         queue.put({"ok": 1, "bad": threading.Lock()})
     assert caught.value.path == "item['bad']"
@@ -129,11 +135,11 @@ def test_unpicklable_item_raises_in_put_and_nothing_is_queued():
 
 def test_pickling_outside_process_start_is_refused():
     with pytest.raises(RuntimeError, match="inheritance"):
-        pickle.dumps(FastQueue())
+        pickle.dumps(Queue())
 
 
 def test_many_producers_and_consumers_lose_nothing_and_keep_fifo(ctx):
-    queue, results = FastQueue(8, capacity_bytes=8192, ctx=ctx), ctx.SimpleQueue()
+    queue, results = queue_of(ctx, 8, _targets.SmallQueue), ctx.SimpleQueue()
     producers, consumers, count = 3, 3, 300
     children = [start(ctx, _targets.produce, queue, tag, count) for tag in range(producers)]
     children += [start(ctx, _targets.consume, queue, results, count) for _ in range(consumers)]
@@ -150,7 +156,7 @@ def test_many_producers_and_consumers_lose_nothing_and_keep_fifo(ctx):
 
 
 def test_blocked_consumer_and_producer_are_woken(ctx):
-    jobs, results = FastQueue(1, ctx=ctx), FastQueue(1, ctx=ctx)
+    jobs, results = queue_of(ctx, 1), queue_of(ctx, 1)
     echo = start(ctx, _targets.echo, jobs, results, 5)  # blocks in get until items come
     producer = start(ctx, _targets.put_all, jobs, list(range(5)))  # blocks on the full queue
     assert [results.get(timeout=WAIT) for _ in range(5)] == list(range(5))
@@ -159,7 +165,7 @@ def test_blocked_consumer_and_producer_are_woken(ctx):
 
 
 def test_a_consumer_that_dies_takes_only_the_item_it_got(ctx):
-    queue, results = FastQueue(ctx=ctx), ctx.SimpleQueue()
+    queue, results = queue_of(ctx), ctx.SimpleQueue()
     for item in range(5):
         queue.put(item)
     finish(start(ctx, _targets.get_one_then_die, queue, results))
@@ -170,7 +176,7 @@ def test_a_consumer_that_dies_takes_only_the_item_it_got(ctx):
 
 
 def test_a_consumer_killed_while_waiting_swallows_nothing(ctx):
-    queue, ready = FastQueue(ctx=ctx), ctx.Event()
+    queue, ready = queue_of(ctx), ctx.Event()
     waiter = start(ctx, _targets.block_in_get, queue, ready)
     assert ready.wait(JOIN_TIMEOUT)
     waiter.kill()
@@ -181,13 +187,13 @@ def test_a_consumer_killed_while_waiting_swallows_nothing(ctx):
 
 
 def test_items_of_a_producer_that_died_are_delivered(ctx):
-    queue = FastQueue(ctx=ctx)
+    queue = queue_of(ctx)
     finish(start(ctx, _targets.put_then_die, queue, {"last": "words"}))
     assert queue.get(timeout=WAIT) == {"last": "words"}
 
 
 def test_lock_of_a_process_that_died_holding_it_is_taken_over(ctx):
-    queue = FastQueue(ctx=ctx)
+    queue = queue_of(ctx)
     queue.put("before")
     finish(start(ctx, _targets.die_holding_lock, queue))
     queue.put("after")  # waits at most one slice, then inherits the lock
@@ -195,7 +201,7 @@ def test_lock_of_a_process_that_died_holding_it_is_taken_over(ctx):
 
 
 def test_lock_of_a_process_that_died_before_recording_itself_is_taken_over():
-    queue = FastQueue(ctx=multiprocessing.get_context("fork"))  # one start method: it waits 3 s
+    queue = queue_of(multiprocessing.get_context("fork"))  # one start method: it waits 3 s
     queue.put("before")
     finish(start(multiprocessing.get_context("fork"), _targets.die_holding_unrecorded_lock,
                  queue))
@@ -204,14 +210,14 @@ def test_lock_of_a_process_that_died_before_recording_itself_is_taken_over():
 
 
 def test_item_committed_by_a_process_that_died_mid_put_is_counted(ctx):
-    queue = FastQueue(ctx=ctx)
+    queue = queue_of(ctx)
     finish(start(ctx, _targets.die_after_commit, queue, "committed"))
     assert queue.get(timeout=WAIT) == "committed"  # the takeover recounts the ring
     assert queue.qsize() == 0 and queue.empty()
 
 
 def test_large_items_cross_processes_and_their_segments_go_away(ctx):
-    jobs, results = FastQueue(ctx=ctx), FastQueue(ctx=ctx)
+    jobs, results = queue_of(ctx), queue_of(ctx)
     tags = [jobs._codec.pool.tag, results._codec.pool.tag]
     items = [b"b" * 300_000, bytearray(b"a" * 200_000), memoryview(b"m" * 150_000), "small"]
     for item in items:
@@ -230,7 +236,7 @@ def test_large_items_cross_processes_and_their_segments_go_away(ctx):
 
 
 def test_queue_dropped_with_large_items_in_it_frees_their_segments():
-    queue = FastQueue()
+    queue = Queue()
     tag = queue._codec.pool.tag
     queue.put(b"x" * 500_000)
     queue.put([bytearray(100_000), b"y" * 100_000])
@@ -243,7 +249,7 @@ def test_queue_dropped_with_large_items_in_it_frees_their_segments():
 
 
 def test_default_context_is_usable_with_plain_multiprocessing():
-    queue = FastQueue()
+    queue = Queue()
     child = multiprocessing.Process(target=_targets.produce, args=(queue, 7, 3), daemon=True)
     child.start()
     assert [queue.get(timeout=WAIT)[:2] for _ in range(3)] == [(7, 0), (7, 1), (7, 2)]
@@ -251,7 +257,7 @@ def test_default_context_is_usable_with_plain_multiprocessing():
 
 
 def test_join_waits_for_overflowed_items(ctx):
-    jobs, results = FastJoinableQueue(capacity_bytes=4096, ctx=ctx), FastQueue(ctx=ctx)
+    jobs, results = queue_of(ctx, cls=_targets.SmallJoinableQueue), queue_of(ctx)
     items = [index * 1000 for index in range(40)]  # 40 items of ~1 KB: most overflow
     for item in items:
         jobs.put((item, "j" * 1000))

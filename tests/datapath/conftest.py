@@ -1,4 +1,4 @@
-"""Fixtures for the fast data path: one run per start method, and leftover-segment checks."""
+"""Fixtures for the shared-memory data path: one run per start method, leftover-segment checks."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from multiprocessing import resource_sharer
 import pytest
 
 from concurrent import processing
-from tests.fastpath import _targets
-from tests.fastpath.conftest import JOIN_TIMEOUT, finish, segments
+from tests.datapath import _targets
+from tests.datapath.conftest import JOIN_TIMEOUT, finish, segments
 
 BIG = 33 << 20  # above the pipe codec's threshold
 

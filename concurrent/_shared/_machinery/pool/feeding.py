@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from concurrent._shared._errors import BrokenPoolError
-from concurrent._shared._pool_chunks import ChunkSizer
+from concurrent._shared._machinery.pool.chunks import ChunkSizer
+from concurrent._shared._machinery.pool.results import Outcome
 
 __all__ = ["Feeder", "InFlight"]
 
@@ -96,7 +97,7 @@ class Feeder:
                 try:
                     queued = self._submit(items, start, self.chunk_done)
                 except Exception as exc:
-                    result.deliver(start, len(items), "error", exc)
+                    result.deliver(start, len(items), Outcome.ERROR, exc)
                     self._slots.release()
                 else:
                     if not queued:
@@ -104,7 +105,7 @@ class Feeder:
                         return
                 start += len(items)
             if failure is not None:
-                result.deliver(start, 1, "error", failure)
+                result.deliver(start, 1, Outcome.ERROR, failure)
                 start += 1
         finally:
             result.set_length(start)

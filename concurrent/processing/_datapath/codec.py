@@ -1,4 +1,10 @@
-"""Pickle large buffers into shared memory, so a channel carries a few hundred bytes, not the data.
+"""Where objects become bytes: every channel of the package encodes through a ``BufferCodec``.
+
+The queues, the ends of a ``Pipe``, the pool (tasks and results) and the manager channels all
+call ``BufferCodec.dumps``/``loads``: the one place where pickling happens, where a pickling
+error is explained (``pickler.explain`` names the bad part: ``args[1].conn``), and where large
+buffers leave the message for shared memory, so a channel carries a few hundred bytes, not the
+data.  ``check`` only raises what ``dumps`` would, without keeping anything.
 
 ``BufferCodec.dumps(obj)`` pickles ``obj`` with multiprocessing's reducers and protocol 5.  Every
 buffer of at least ``threshold`` bytes (numpy arrays and other protocol 5 out-of-band buffers;
@@ -13,6 +19,9 @@ How a channel uses it, in the sending process and the receiving one:
   as ``UnpicklableError``); send ``payload`` as bytes; if the send then fails or the payload
   will never be delivered, call ``codec.discard(payload)``.
 - ``obj = codec.loads(payload)`` after the receive.
+
+A payload that holds no shared memory is a plain protocol 5 pickle (``is_plain``), readable by
+``pickle.loads`` and by a peer that does not use this module.
 
 A codec with a ``SegmentPool`` (``BufferCodec.for_channel(ctx)``, created by the channel's owner
 and passed to its children) recycles pre-faulted segments and unlinks them all when the owner
@@ -29,11 +38,13 @@ import io
 import os
 import pickle
 import struct
+from pickle import dumps as _plain_dumps
 
-from concurrent.processing import _fast_segments as _segments
-from concurrent.processing import _pickling
+from concurrent.processing._datapath import segments as _segments
+from concurrent.processing._datapath.pickler import (
+    PICKLING_ERRORS, Pickler, explain, first_failure)
 
-__all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "dumps", "loads"]
+__all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "is_plain"]
 
 DEFAULT_THRESHOLD = 64 * 1024
 # A plain payload is the pickle itself (it starts with the PROTO opcode), so a small object
@@ -41,7 +52,6 @@ DEFAULT_THRESHOLD = 64 * 1024
 _PLAIN, _SHARED, _INLINE_REFS = b"\x80", b"\x01", b"\x02"
 _PLAIN_TAG, _SHARED_TAG, _INLINE_REFS_TAG = _PLAIN[0], _SHARED[0], _INLINE_REFS[0]
 _ALIGN = 64
-_PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RAW = (bytes, bytearray, memoryview)
 _CONTAINERS = (tuple, list, dict)
@@ -120,7 +130,7 @@ class _Collector:
                 view.readonly)
 
 
-class _ReferencingPickler(_pickling._Pickler):
+class _ReferencingPickler(Pickler):
     """Also moves raw buffers out by persistent id (a Python call per object: used sparingly)."""
 
     def __init__(self, file, collector: _Collector) -> None:
@@ -132,14 +142,13 @@ class _ReferencingPickler(_pickling._Pickler):
 
 
 def _pickle(obj, collector: _Collector, scan: bool) -> bytes:
-    """Protocol 5 with multiprocessing's reducers (``_pickling``'s shared dispatch table),
-    handing big buffers to ``collector``."""
-    _pickling._Pickler.refresh()
+    """Protocol 5 with multiprocessing's reducers, handing big buffers to ``collector``."""
+    Pickler.refresh()
     out = io.BytesIO()
     if scan:
         _ReferencingPickler(out, collector).dump(obj)
     else:
-        _pickling._Pickler(out, 5, buffer_callback=collector.buffer_callback).dump(obj)
+        Pickler(out, 5, buffer_callback=collector.buffer_callback).dump(obj)
     return out.getvalue()
 
 
@@ -201,14 +210,21 @@ class BufferCodec:
 
     # sending ----------------------------------------------------------------------------------
 
-    def dumps(self, obj, *, what: str = "obj") -> bytes:
-        """The payload for ``obj``; ``UnpicklableError`` (naming the bad part) if it cannot be."""
-        if type(obj) in _SCALARS:
-            main = pickle.dumps(obj, 5)
+    def dumps(self, obj, *, what: str = "obj", look_in: object = None) -> bytes:
+        """The payload for ``obj``; ``UnpicklableError`` (naming the bad part) if it cannot be.
+
+        ``what`` names ``obj`` at the start of that path (``what="args"``: ``args[1].conn``).
+        Large bytes, bytearray and memoryview objects are looked for in ``look_in`` (a part of
+        ``obj``, by default ``obj`` itself), at most two containers deep; numpy arrays and other
+        protocol 5 buffers are found anywhere.
+        """
+        kind = type(obj)
+        if kind in _SCALARS or (kind is bytes and len(obj) < self.threshold):
+            main = _plain_dumps(obj, 5)
             if len(main) < self.inline_limit:
                 return main
             return self._share(main, _Collector(self.threshold))
-        scan = _has_large_raw(obj, self.threshold)
+        scan = _has_large_raw(obj if look_in is None else look_in, self.threshold)
         if not scan:
             main = self._dumps_small(obj)
             if main is not None:
@@ -217,16 +233,23 @@ class BufferCodec:
         try:
             try:
                 main = _pickle(obj, collector, scan)
-            except _PICKLING_ERRORS:
+            except PICKLING_ERRORS:
                 if scan:
                     raise
                 collector = _Collector(self.threshold)  # a memoryview deeper down: look for it
                 main = _pickle(obj, collector, True)
-        except _PICKLING_ERRORS as exc:
-            raise _pickling.explain(obj, what=what, error=exc, protocol=5) from exc
+        except PICKLING_ERRORS as exc:
+            raise explain(obj, what=what, error=exc, protocol=5) from exc
         if not collector.regions and len(main) + 1 <= self.inline_limit:
             return _INLINE_REFS + main if collector.references else main
         return self._share(main, collector)
+
+    @staticmethod
+    def check(obj, *, what: str = "obj") -> None:
+        """Raise the ``UnpicklableError`` that ``dumps`` would raise for ``obj``, if any."""
+        error = first_failure(obj, 5)
+        if error is not None:
+            raise explain(obj, what=what, error=error, protocol=5) from error
 
     def _dumps_small(self, obj) -> bytes | None:
         """The plain pickle of ``obj`` when it has no out-of-band buffer and fits the payload.
@@ -234,11 +257,11 @@ class BufferCodec:
         The common case, made cheap: no ``_Collector``, no Python call per buffer.  ``None``
         (also on a pickling error, which the general path then explains) sends the caller there.
         """
-        _pickling._Pickler.refresh()
+        Pickler.refresh()
         out, buffers = io.BytesIO(), []
         try:
-            _pickling._Pickler(out, 5, buffer_callback=buffers.append).dump(obj)
-        except _PICKLING_ERRORS:
+            Pickler(out, 5, buffer_callback=buffers.append).dump(obj)
+        except PICKLING_ERRORS:
             return None
         if buffers or out.tell() + 1 > self.inline_limit:
             return None
@@ -320,14 +343,6 @@ class BufferCodec:
         return _Unpickler(main, view, buffers, self.copy_out).load()
 
 
-_UNPOOLED = BufferCodec()
-
-
-def dumps(obj, *, what: str = "obj") -> bytes:
-    """``BufferCodec().dumps``: large buffers in fresh segments that the receiver unlinks."""
-    return _UNPOOLED.dumps(obj, what=what)
-
-
-def loads(payload: bytes):
-    """``BufferCodec().loads``: the counterpart of ``dumps``."""
-    return _UNPOOLED.loads(payload)
+def is_plain(payload: bytes) -> bool:
+    """True for a payload that is an ordinary pickle (it holds no shared memory)."""
+    return bool(payload) and payload[0] == _PLAIN_TAG

@@ -1,12 +1,28 @@
-"""Worker functions for the fast-path tests, importable by spawn and forkserver children."""
+"""Worker functions for the data path tests, importable by spawn and forkserver children."""
 
 from __future__ import annotations
 
 import os
+import pickle
 
-from concurrent.processing import _fast_queue
+from concurrent.processing._datapath import ring
+from concurrent.processing.queues import JoinableQueue, Queue
 
 WAIT = 20.0  # the longest a child waits for its peer
+
+
+class SmallQueue(Queue):
+    """A queue with a 4 KiB ring: a few items fill it (wrap-around, overflow)."""
+
+    _capacity_bytes = 4096
+
+
+class SmallJoinableQueue(JoinableQueue):
+    _capacity_bytes = 4096
+
+
+class TinyQueue(Queue):
+    _capacity_bytes = 100  # too small: refused
 
 
 def produce(queue, tag: int, count: int) -> None:
@@ -49,27 +65,27 @@ def block_in_get(queue, ready) -> None:
 
 
 def die_holding_lock(queue) -> None:
-    queue._acquire()
+    queue._ring.acquire()
     os._exit(0)
 
 
 def die_holding_unrecorded_lock(queue) -> None:
     """Die between taking the queue's lock and recording itself as its holder."""
-    queue._lock.acquire()
+    queue._ring._lock.acquire()
     os._exit(0)
 
 
 def die_after_commit(queue, item) -> None:
     """Write ``item`` and commit the tail, then die before updating the count or unlocking."""
-    payload = _fast_queue._dumps(item, 5)
-    queue._acquire()
-    tail = _fast_queue._STATE.unpack_from(queue._buf, 0)[0]
-    position = tail % queue._capacity
-    _fast_queue._RECORD.pack_into(queue._ring, position, len(payload), _fast_queue._SCALAR)
-    start = position + _fast_queue._RECORD.size
-    queue._ring[start:start + len(payload)] = payload
-    _fast_queue._WORD.pack_into(queue._buf, _fast_queue._TAIL,
-                                tail + _fast_queue._record_size(len(payload)))
+    payload = pickle.dumps(item, 5)
+    target = queue._ring
+    target.acquire()
+    tail = target.word(ring.Word.TAIL)
+    position = tail % target.capacity
+    ring._RECORD.pack_into(target._ring, position, len(payload), ring.Kind.SCALAR)
+    start = position + ring._RECORD.size
+    target._ring[start:start + len(payload)] = payload
+    target._set(ring.Word.TAIL, tail + ring.record_size(len(payload)))
     os._exit(0)
 
 

@@ -18,8 +18,8 @@ import time
 from multiprocessing import connection, managers as _mp
 from typing import Any
 
-from concurrent.processing import _managers_channel
-from concurrent.processing._managers_transport import TLSListener
+from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.transport import TLSListener
 
 __all__ = ["Server"]
 

@@ -5,7 +5,7 @@ memory has a fixed size.  When the ring is full, ``put`` appends the encoded ite
 thread of the producing process moves items into the ring, in order, as consumers make room.
 While anything waits here, later puts of this process queue behind it, so each producer's
 order holds.  Like the stdlib queue's feeder thread, the process waits at exit until these
-items are in the ring (``FastQueue.cancel_join_thread`` gives that up).
+items are in the ring (``Queue.cancel_join_thread`` gives that up).
 """
 
 from __future__ import annotations
@@ -39,13 +39,17 @@ class Overflow:
     def __len__(self) -> int:
         return len(self._items)
 
+    def is_ours(self) -> bool:
+        """True in the process that made it (a forked child inherits its parent's)."""
+        return self.pid == os.getpid()
+
     def append(self, item: tuple) -> None:
         """Queue ``item`` (the arguments of ``push``) behind the others; start the feeder."""
         with self._ready:
             self._items.append(item)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._feed, daemon=True,
-                                                name="FastQueue overflow feeder")
+                                                name="queue overflow feeder")
                 self._thread.start()
 
     def _feed(self) -> None:

@@ -1,10 +1,11 @@
-"""Pickle in the caller, and when that fails, say *which* part of the object could not be pickled.
+"""The pickler every channel uses, and what to say when an object cannot be pickled.
 
-The stdlib reports ``Can't pickle <function <lambda>>`` (or, for ``Queue.put``, prints it in a
-feeder thread and loses the item, gh-84376).  ``dumps`` pickles with multiprocessing's reducers
-and on failure walks the object to the innermost unpicklable part, raising ``UnpicklableError``
-with its path (``args[1]['callback']``) and a hint on how to fix it.  The walk only runs on
-failure, so the success path costs one ordinary pickling.
+``Pickler`` is the C pickler with multiprocessing's reducers.  When pickling fails, ``explain``
+walks the object to the innermost part that fails on its own and builds an
+``UnpicklableError`` with its path (``args[1]['callback']``) and a hint on how to fix it: the
+stdlib only says ``Can't pickle <function <lambda>>`` (or, for ``Queue.put``, prints it in a
+feeder thread and loses the item, gh-84376).  The walk only runs on failure.  Channels reach this
+through their codec (``codec.BufferCodec``), the one place where objects become bytes.
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ import types
 from collections.abc import Iterator
 from multiprocessing.reduction import ForkingPickler
 
-__all__ = ["UnpicklableError", "dumps", "loads"]
+from concurrent._shared._machinery.exports import publish
+
+__all__ = ["PICKLING_ERRORS", "Pickler", "UnpicklableError", "explain", "first_failure"]
 
 # What pickling raises for an object it cannot handle.  RuntimeError: multiprocessing's locks and
 # queues refuse to be pickled outside of process creation.
-_PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
+PICKLING_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RuntimeError)
 _MAX_DEPTH = 50
 _REPR_LIMIT = 120
 
-loads = ForkingPickler.loads
 
-
-class _Pickler(pickle.Pickler):
+class Pickler(pickle.Pickler):
     """The C pickler with multiprocessing's reducers in a shared, class-level dispatch table.
 
     ``ForkingPickler()`` copies copyreg's table and its own reducers on every construction
@@ -42,6 +43,7 @@ class _Pickler(pickle.Pickler):
 
     @classmethod
     def refresh(cls) -> None:
+        """Rebuild the table if a reducer was registered since (call before pickling)."""
         sizes = (len(copyreg.dispatch_table), len(ForkingPickler._extra_reducers))
         if sizes != cls._sizes:
             table = dict(copyreg.dispatch_table)
@@ -57,21 +59,6 @@ class UnpicklableError(pickle.PicklingError):
         self.path = path
 
 
-def dumps(obj: object, *, what: str = "obj", protocol: int | None = None) -> bytes:
-    """Pickle ``obj`` with multiprocessing's reducers, or raise ``UnpicklableError``.
-
-    ``what`` names ``obj`` at the start of the path in the error message, e.g. ``what="args"``
-    gives ``args[1]['callback']: <function <lambda> ...>``.
-    """
-    _Pickler.refresh()
-    buf = io.BytesIO()
-    try:
-        _Pickler(buf, protocol).dump(obj)
-    except _PICKLING_ERRORS as exc:
-        raise explain(obj, what=what, error=exc, protocol=protocol) from exc
-    return buf.getvalue()
-
-
 def explain(obj: object, *, what: str, error: BaseException,
             protocol: int | None = None) -> UnpicklableError:
     """Build the ``UnpicklableError`` for ``obj``, which failed to pickle with ``error``."""
@@ -81,10 +68,12 @@ def explain(obj: object, *, what: str, error: BaseException,
     return UnpicklableError(message, path)
 
 
-def _fails(obj: object, protocol: int | None) -> BaseException | None:
+def first_failure(obj: object, protocol: int | None) -> BaseException | None:
+    """The error pickling ``obj`` raises, or ``None`` if it pickles."""
+    Pickler.refresh()
     try:
-        _Pickler(io.BytesIO(), protocol).dump(obj)
-    except _PICKLING_ERRORS as exc:
+        Pickler(io.BytesIO(), protocol).dump(obj)
+    except PICKLING_ERRORS as exc:
         return exc
     except RecursionError as exc:  # pragma: no cover - only for pathological objects
         return exc
@@ -99,7 +88,7 @@ def _find_culprit(obj, path, error, protocol):
         for suffix, child in _children(obj, protocol):
             if id(child) in seen:
                 continue
-            child_error = _fails(child, protocol)
+            child_error = first_failure(child, protocol)
             if child_error is not None:
                 obj, path, error = child, path + suffix, child_error
                 break
@@ -209,3 +198,6 @@ def _short_repr(obj: object) -> str:
 def _one_line(error: BaseException) -> str:
     text = str(error) or type(error).__name__
     return " ".join(text.split())
+
+
+publish("concurrent.processing", globals(), ["UnpicklableError"])

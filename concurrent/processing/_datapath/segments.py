@@ -28,8 +28,11 @@ import weakref
 from multiprocessing import context as _mp_context
 from multiprocessing import heap as _heap
 from multiprocessing import resource_tracker, util
+from multiprocessing.context import BaseContext
 
 import _posixshmem
+
+from concurrent.processing._start import mp_context
 
 __all__ = ["SegmentPool", "create_segment", "map_segment", "unlink_segment"]
 
@@ -113,12 +116,13 @@ class SegmentPool:
     process that owns the channel and pass it to children when starting them.
     """
 
-    def __init__(self, slots: int = 16, max_idle_bytes: int = 512 << 20, *, ctx=None) -> None:
+    def __init__(self, slots: int = 16, max_idle_bytes: int = 512 << 20, *,
+                 ctx: BaseContext | None = None) -> None:
         if slots < 1:
             raise ValueError(f"slots must be at least 1, got {slots!r}")
         if max_idle_bytes < 0:
             raise ValueError(f"max_idle_bytes must be >= 0, got {max_idle_bytes!r}")
-        mp_ctx = _mp_context._default_context if ctx is None else getattr(ctx, "_mp_context", ctx)
+        mp_ctx = mp_context(None) if ctx is None else ctx
         # Children started from now on (fork included) share this tracker: a segment one
         # process creates and another unlinks is then registered and unregistered in one place.
         resource_tracker.ensure_running()

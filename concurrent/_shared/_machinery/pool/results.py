@@ -1,15 +1,17 @@
 """What pool submissions return: ``AsyncResult`` for apply/map, iterators for imap.
 
 Both pools use these.  Whoever runs the tasks reports each finished chunk through
-``deliver(start, count, kind, payload)``: ``kind`` is ``"ok"`` (payload: the values), ``"mixed"``
-(payload: ``(ok, value)`` pairs) or ``"error"`` (payload: one exception for the whole chunk, e.g.
-``WorkerLostError``).  Chunks may be delivered from several threads at once.  ``abandon(exc)``
-fails whatever is still missing, so a terminated pool never leaves a caller waiting.
+``deliver(start, count, outcome, payload)``, ``outcome`` an ``Outcome``: ``OK`` (payload: the
+values), ``MIXED`` (payload: ``(ok, value)`` pairs) or ``ERROR`` (payload: one exception for the
+whole chunk, e.g. ``WorkerLostError``).  Chunks may be delivered from several threads at once.
+``abandon(exc)`` fails whatever is still missing, so a terminated pool never leaves a caller
+waiting.
 """
 
 from __future__ import annotations
 
 import collections
+import enum
 import logging
 import threading
 from _thread import allocate_lock as _allocate_lock
@@ -18,19 +20,27 @@ from typing import Any
 
 from concurrent._shared._errors import TimeoutError
 from concurrent._shared._pools import AsyncResult
-from concurrent._shared._timeouts import check_timeout
+from concurrent._shared._machinery.timeouts import check_timeout
 
-__all__ = ["ApplyResult", "IMapIterator", "MapResult", "outcomes"]
+__all__ = ["ApplyResult", "IMapIterator", "MapResult", "Outcome", "outcomes"]
 
 _log = logging.getLogger("concurrent.pool")
 Reporter = Callable[[int, "int | None"], None]
 
 
-def outcomes(kind: str, payload: Any, count: int) -> list[tuple[bool, Any]]:
+class Outcome(enum.IntEnum):
+    """How a chunk of tasks ended (an int, so it crosses a pipe as cheaply as one)."""
+
+    OK = 0  #: every task returned: the payload is the list of values
+    MIXED = 1  #: some raised: the payload is one ``(ok, value or exception)`` pair per task
+    ERROR = 2  #: the chunk failed as a whole: the payload is the one exception for every task
+
+
+def outcomes(outcome: Outcome, payload: Any, count: int) -> list[tuple[bool, Any]]:
     """Expand a chunk report into one ``(ok, value)`` pair per task."""
-    if kind == "ok":
+    if outcome == Outcome.OK:
         return [(True, value) for value in payload]
-    if kind == "mixed":
+    if outcome == Outcome.MIXED:
         return list(payload)
     return [(False, payload)] * count
 
@@ -100,11 +110,11 @@ class ApplyResult(AsyncResult):
         self._ready = True
         self._latch.release()
 
-    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+    def deliver(self, start: int, count: int, outcome: Outcome, payload: Any) -> None:
         """Record the outcome of the single task."""
-        if kind == "ok":
+        if outcome == Outcome.OK:
             self._finish(True, payload[0])
-        elif kind == "mixed":
+        elif outcome == Outcome.MIXED:
             self._finish(*payload[0])
         else:
             self._finish(False, payload)
@@ -129,14 +139,14 @@ class MapResult(ApplyResult):
         if length == 0:
             self._finish(True, [])
 
-    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+    def deliver(self, start: int, count: int, outcome: Outcome, payload: Any) -> None:
         """Store one finished chunk; fail on its first error, finish when every task is in."""
         failure = None
         with self._lock:
-            if kind == "ok":
+            if outcome == Outcome.OK:
                 self._values[start:start + count] = payload
             else:
-                for offset, (ok, value) in enumerate(outcomes(kind, payload, count)):
+                for offset, (ok, value) in enumerate(outcomes(outcome, payload, count)):
                     if not ok:
                         failure = value
                         break
@@ -223,9 +233,9 @@ class IMapIterator(Iterator):
             self._length = length
             self._cond.notify_all()
 
-    def deliver(self, start: int, count: int, kind: str, payload: Any) -> None:
+    def deliver(self, start: int, count: int, outcome: Outcome, payload: Any) -> None:
         """Store a finished chunk and wake the consumer."""
-        pairs = outcomes(kind, payload, count)
+        pairs = outcomes(outcome, payload, count)
         with self._cond:
             if self._ordered:
                 for offset, pair in enumerate(pairs):

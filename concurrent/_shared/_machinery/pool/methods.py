@@ -14,53 +14,78 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from concurrent._shared._pool_args import check_callable, check_chunksize
-from concurrent._shared._pool_chunks import map_chunksize
-from concurrent._shared._pool_feeding import Feeder
-from concurrent._shared._pool_progress import make_reporter
-from concurrent._shared._pool_results import ApplyResult, IMapIterator, MapResult
+from concurrent._shared._machinery.pool.args import check_callable, check_chunksize
+from concurrent._shared._machinery.pool.chunks import map_chunksize
+from concurrent._shared._machinery.pool.feeding import Feeder
+from concurrent._shared._machinery.pool.lifecycle import Lifecycle
+from concurrent._shared._machinery.pool.progress import make_reporter
+from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
 from concurrent._shared._pools import Pool
 
 __all__ = ["PoolMethods", "Progress"]
 
-Progress = bool | Callable[[int, "int | None"], None] | None  # see _pool_progress
+Progress = bool | Callable[[int, "int | None"], None] | None  # see progress.py
 
 
 class PoolMethods(Pool):
-    """apply/map/starmap/imap and their async forms; subclasses set ``_processes``."""
+    """apply/map/starmap/imap and their async forms.
+
+    Subclasses set ``_processes`` and ``_lifecycle`` and provide the hooks below.
+    """
 
     __slots__ = ()
     _processes: int
+    _lifecycle: Lifecycle
 
     # -- the backend's hooks -----------------------------------------------------------------
-    @abstractmethod
-    def _check_running(self) -> None:
-        """Raise ``BrokenPoolError`` or ``ValueError`` unless the pool takes new tasks."""
-
     @abstractmethod
     def _prepare(self, result: Any, func: Callable, items: list, star: bool, start: int,
                  on_done: Callable | None) -> Any:
         """Package tasks ``start...`` of ``result``; raise if they cannot be sent."""
 
     @abstractmethod
+    def _enqueue(self, chunks: list) -> None:
+        """Queue prepared chunks for the workers (called with ``_lifecycle.lock`` held)."""
+
+    def _enqueued(self) -> None:
+        """Chunks were queued (called without the lock): e.g. wake whoever hands them out."""
+
+    def _discard(self, chunks: list) -> None:
+        """Prepared chunks that will never run: free what they hold."""
+
+    def _feeders_done(self) -> None:
+        """The last imap feeder of a closed pool finished: the workers may stop when idle."""
+
+    def _check_imap_func(self, func: Callable) -> None:
+        """Raise now if ``func`` cannot reach the workers (imap items are checked lazily)."""
+
+    # -- queueing, shared by every submission ------------------------------------------------
+    def _check_running(self) -> None:
+        with self._lifecycle.lock:
+            self._lifecycle.check_running()
+
     def _submit(self, chunks: list) -> None:
-        """Queue prepared chunks; raise as ``_check_running`` does if the pool stopped."""
+        """Queue chunks; ``ValueError``/``BrokenPoolError`` (chunks discarded) if not running."""
+        try:
+            with self._lifecycle.lock:
+                self._lifecycle.check_running()
+                self._enqueue(chunks)
+        except BaseException:
+            self._discard(chunks)
+            raise
+        self._enqueued()
 
-    @abstractmethod
     def _feed(self, chunk: Any) -> bool:
-        """Queue a chunk from an imap feeder; ``False`` once the pool stopped."""
-
-    @abstractmethod
-    def _stopped(self) -> bool:
-        """True once the pool was terminated or broke: feeders give up."""
-
-    @abstractmethod
-    def _add_feeder(self) -> None:
-        """Count a starting imap feeder (the pool finishes closing after the last one)."""
-
-    @abstractmethod
-    def _remove_feeder(self) -> None:
-        """The feeder finished."""
+        """Queue a chunk of an imap feeder (a closed pool still takes it); False once stopped."""
+        with self._lifecycle.lock:
+            stopped = self._lifecycle.stopped
+            if not stopped:
+                self._enqueue([chunk])
+        if stopped:
+            self._discard([chunk])
+            return False
+        self._enqueued()
+        return True
 
     def _prepare_apply(self, result: ApplyResult, func: Callable, args: tuple,
                        kwds: dict | None) -> Any:
@@ -148,9 +173,11 @@ class PoolMethods(Pool):
         def submit(items: list, start: int, on_done: Callable) -> bool:
             return self._feed(self._prepare(result, func, items, False, start, on_done))
 
+        lifecycle = self._lifecycle
         feeder = Feeder(iter(iterable), chunksize, self._processes, length, result, submit,
-                        self._stopped)
-        self._add_feeder()
+                        lambda: lifecycle.stopped)
+        with lifecycle.lock:
+            lifecycle.add_feeder()
         threading.Thread(target=self._run_feeder, args=(feeder,), daemon=True,
                          name=f"{type(self).__module__} feeder").start()
         return result
@@ -159,7 +186,10 @@ class PoolMethods(Pool):
         try:
             feeder.run()
         finally:
-            self._remove_feeder()
+            with self._lifecycle.lock:
+                last = self._lifecycle.remove_feeder()
+            if last:
+                self._feeders_done()
 
     def _wait(self, result: ApplyResult) -> Any:
         try:

@@ -13,8 +13,8 @@ import threading
 from multiprocessing import managers as _mp, process
 from typing import Any
 
-from concurrent.processing import _managers_channel
-from concurrent.processing._managers_transport import client_for, uses_tls
+from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.transport import client_for, uses_tls
 
 __all__ = [
     "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "ConditionProxy", "DictProxy",

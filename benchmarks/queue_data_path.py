@@ -1,4 +1,4 @@
-"""Data movement between processes: ``FastQueue`` against ``multiprocessing.Queue``, one run.
+"""Data movement between processes: our process ``Queue`` against ``multiprocessing.Queue``.
 
 Two measurements, each interleaved round by round with the stdlib so that drift on a shared
 machine hits both alike, reported as medians and as ratios from the same run:
@@ -8,12 +8,12 @@ machine hits both alike, reported as medians and as ratios from the same run:
   gets it.  Time runs from just before ``put`` in the child to just after
   ``get`` returns in the parent; the parent then checks every byte against the expected data.
   Reported as MB/s and as a fraction of a memcpy of the same size into an already-touched
-  buffer, measured in this run (the first ``FastQueue`` round also pays for creating its
+  buffer, measured in this run (the first round of ours also pays for creating its
   segment; later rounds reuse it).
 - **Small messages:** 256-byte strings, 1 producer/1 consumer and 4/4, as messages per second
   from the moment all processes are started to the moment the last consumer is done.
 
-    python benchmarks/fast_data.py [--size-mb 128] [--rounds 5] [--messages 200000]
+    python benchmarks/queue_data_path.py [--size-mb 128] [--rounds 5] [--messages 200000]
                                    [--start-method fork|spawn|forkserver]
 """
 
@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from concurrent.processing._fast_queue import FastQueue  # noqa: E402
+import concurrent.processing  # noqa: E402
 
 try:
     import numpy
@@ -95,14 +95,15 @@ def _large_round(queue, control, expected) -> tuple[float, bool]:
         raise RuntimeError("the sending child stopped answering")
     seconds = arrived - control.recv()
     ok = _same(received, expected)
-    del received  # a FastQueue segment returns to the pool once the array is gone
+    del received  # our queue's segment returns to its pool once the array is gone
     return seconds, ok
 
 
 def bench_large(ctx, size: int, rounds: int) -> dict[str, list[float]]:
     expected = _payload(size)
-    results: dict[str, list[float]] = {"stdlib": [], "fast": []}
-    queues = {"stdlib": ctx.Queue(), "fast": FastQueue(ctx=ctx)}
+    results: dict[str, list[float]] = {"stdlib": [], "ours": []}
+    ours = concurrent.processing.get_context(ctx.get_start_method())
+    queues = {"stdlib": ctx.Queue(), "ours": ours.Queue()}
     children = {}
     for name, queue in queues.items():
         parent_end, child_end = ctx.Pipe()
@@ -111,7 +112,7 @@ def bench_large(ctx, size: int, rounds: int) -> dict[str, list[float]]:
         child.start()
         children[name] = (child, parent_end)
     for _ in range(rounds):
-        for name in ("stdlib", "fast"):
+        for name in ("stdlib", "ours"):
             seconds, ok = _large_round(queues[name], children[name][1], expected)
             if not ok:
                 raise AssertionError(f"{name}: the {size}-byte payload arrived corrupted")
@@ -170,10 +171,11 @@ def _messages_round(ctx, make_queue, pairs: int, total: int) -> float:
 
 
 def bench_messages(ctx, pairs: int, total: int, rounds: int) -> dict[str, list[float]]:
-    makers = {"stdlib": ctx.Queue, "fast": lambda: FastQueue(ctx=ctx)}
-    results: dict[str, list[float]] = {"stdlib": [], "fast": []}
+    makers = {"stdlib": ctx.Queue,
+              "ours": concurrent.processing.get_context(ctx.get_start_method()).Queue}
+    results: dict[str, list[float]] = {"stdlib": [], "ours": []}
     for index in range(rounds):
-        order = ("stdlib", "fast") if index % 2 == 0 else ("fast", "stdlib")
+        order = ("stdlib", "ours") if index % 2 == 0 else ("ours", "stdlib")
         for name in order:
             results[name].append(_messages_round(ctx, makers[name], pairs, total))
     return results
@@ -197,21 +199,21 @@ def main(argv: list[str] | None = None) -> int:
     mb = size / 1e6
     print(f"\n{args.size_mb} MB through a queue (median of {args.rounds}, data checked):")
     print(f"  memcpy (touched target)  {mb / memcpy:9.0f} MB/s")
-    for name in ("stdlib", "fast"):
+    for name in ("stdlib", "ours"):
         median = statistics.median(large[name])
         print(f"  {name:24} {mb / median:9.0f} MB/s  {memcpy / median:6.1%} of memcpy"
               f"  (first round {mb / large[name][0]:.0f} MB/s)")
-    speedup = statistics.median(large["stdlib"]) / statistics.median(large["fast"])
-    print(f"  fast / stdlib            {speedup:9.1f}x")
+    speedup = statistics.median(large["stdlib"]) / statistics.median(large["ours"])
+    print(f"  ours / stdlib            {speedup:9.1f}x")
 
     print(f"\n{MESSAGE_SIZE}-byte messages, {args.messages} per round "
           f"(median of {args.rounds}, messages/s):")
     for pairs in (1, 4):
         rates = bench_messages(ctx, pairs, args.messages, args.rounds)
-        stdlib, fast = statistics.median(rates["stdlib"]), statistics.median(rates["fast"])
-        ratios = [f / s for f, s in zip(rates["fast"], rates["stdlib"])]
-        print(f"  {pairs}/{pairs}: stdlib {stdlib:9.0f}/s  fast {fast:9.0f}/s  "
-              f"ratio {fast / stdlib:.2f}x (per-round ratios "
+        stdlib, ours = statistics.median(rates["stdlib"]), statistics.median(rates["ours"])
+        ratios = [f / s for f, s in zip(rates["ours"], rates["stdlib"])]
+        print(f"  {pairs}/{pairs}: stdlib {stdlib:9.0f}/s  ours {ours:9.0f}/s  "
+              f"ratio {ours / stdlib:.2f}x (per-round ratios "
               f"{', '.join(f'{r:.2f}' for r in ratios)})")
     return 0
 

@@ -9,17 +9,18 @@ import threading
 
 import pytest
 
-from concurrent.processing import _fast_segments, _shm_buffers
-from concurrent.processing._pickling import UnpicklableError
-from tests.fastpath import _targets
-from tests.fastpath.conftest import finish, segments, start
+from concurrent.processing._datapath import codec as _codec
+from concurrent.processing._datapath import segments as _segments
+from concurrent.processing._datapath.pickler import UnpicklableError
+from tests.datapath import _targets
+from tests.datapath.conftest import finish, segments, start
 
 BIG = 200_000
 
 
 @pytest.fixture
 def codec():
-    pooled = _shm_buffers.BufferCodec.for_channel()
+    pooled = _codec.BufferCodec.for_channel()
     yield pooled
     pooled.close()
     assert segments(pooled.pool.tag) == []
@@ -55,10 +56,10 @@ def test_raw_buffers_round_trip_with_their_types(codec):
 
 def test_memoryview_keeps_format_and_shape():
     shaped = memoryview(bytearray(range(256)) * 1000).cast("i", (1000, 64))
-    got = _shm_buffers.loads(_shm_buffers.dumps(shaped))
+    got = _codec.BufferCodec().loads(_codec.BufferCodec().dumps(shaped))
     assert (got.format, got.shape) == ("i", (1000, 64)) and got.tolist() == shaped.tolist()
     deep = [[[memoryview(b"deep")]]]  # beyond the scan: found when plain pickling fails
-    assert bytes(_shm_buffers.loads(_shm_buffers.dumps(deep))[0][0][0]) == b"deep"
+    assert bytes(_codec.BufferCodec().loads(_codec.BufferCodec().dumps(deep))[0][0][0]) == b"deep"
 
 
 def test_numpy_arrays_are_read_in_place(codec):
@@ -70,14 +71,14 @@ def test_numpy_arrays_are_read_in_place(codec):
     assert numpy.array_equal(got[0], array) and got[0].flags.writeable
     assert numpy.array_equal(got[1], frozen) and not got[1].flags.writeable
     assert not got[0].flags.owndata  # a view of the mapped segment, not a copy
-    assert _states(codec.pool).count(_fast_segments.MAPPED) == 1
+    assert _states(codec.pool).count(_segments.MAPPED) == 1
     del got
     gc.collect()
-    assert _states(codec.pool).count(_fast_segments.IDLE) == 1
+    assert _states(codec.pool).count(_segments.IDLE) == 1
 
 
 def test_segments_are_reused_and_unlinked_on_close():
-    codec = _shm_buffers.BufferCodec.for_channel()
+    codec = _codec.BufferCodec.for_channel()
     first = codec.loads(codec.dumps(b"1" * BIG))
     del first
     codec.loads(codec.dumps(b"2" * BIG))
@@ -92,13 +93,13 @@ def test_segments_are_reused_and_unlinked_on_close():
 
 def test_discard_returns_the_segment(codec):
     codec.discard(codec.dumps(b"d" * BIG))
-    assert _states(codec.pool).count(_fast_segments.IDLE) == 1
-    _shm_buffers.BufferCodec().discard(_shm_buffers.dumps(b"u" * BIG))
+    assert _states(codec.pool).count(_segments.IDLE) == 1
+    _codec.BufferCodec().discard(_codec.BufferCodec().dumps(b"u" * BIG))
     assert segments(f"x{os.getpid():x}") == []
 
 
 def test_idle_budget_unlinks_released_segments():
-    codec = _shm_buffers.BufferCodec.for_channel(max_idle_bytes=0)
+    codec = _codec.BufferCodec.for_channel(max_idle_bytes=0)
     codec.loads(codec.dumps(b"i" * BIG))
     gc.collect()
     assert segments(codec.pool.tag) == []
@@ -106,7 +107,7 @@ def test_idle_budget_unlinks_released_segments():
 
 
 def test_full_pool_falls_back_to_unpooled_segments():
-    codec = _shm_buffers.BufferCodec.for_channel(slots=1)
+    codec = _codec.BufferCodec.for_channel(slots=1)
     held = codec.loads(codec.dumps(memoryview(b"h" * BIG)))
     payload = codec.dumps(b"o" * BIG)  # the only slot is mapped by ``held``
     assert segments(f"x{os.getpid():x}") != []
@@ -117,9 +118,9 @@ def test_full_pool_falls_back_to_unpooled_segments():
 
 
 def test_unpooled_segment_is_unlinked_by_the_receiver():
-    payload = _shm_buffers.dumps(b"x" * BIG)
+    payload = _codec.BufferCodec().dumps(b"x" * BIG)
     assert len(segments(f"x{os.getpid():x}")) == 1
-    assert _shm_buffers.loads(payload) == b"x" * BIG
+    assert _codec.BufferCodec().loads(payload) == b"x" * BIG
     assert segments(f"x{os.getpid():x}") == []
 
 
@@ -127,9 +128,9 @@ def test_bad_input_is_refused_clearly(codec):
     with pytest.raises(UnpicklableError, match=r"obj\[1\]"):
         codec.dumps((1, threading.Lock()))
     with pytest.raises(ValueError, match="threshold"):
-        _shm_buffers.BufferCodec(threshold=0)
+        _codec.BufferCodec(threshold=0)
     with pytest.raises(ValueError, match="slots"):
-        _fast_segments.SegmentPool(slots=0)
+        _segments.SegmentPool(slots=0)
     with pytest.raises(ValueError, match="not a payload"):
         codec.loads(b"junk")
     payload = codec.dumps(b"q" * BIG)
@@ -140,9 +141,9 @@ def test_bad_input_is_refused_clearly(codec):
 
 
 def test_receiver_that_died_holding_a_segment_gives_it_back(ctx):
-    codec = _shm_buffers.BufferCodec.for_channel(ctx=ctx)
+    codec = _codec.BufferCodec.for_channel(ctx=ctx)
     finish(start(ctx, _targets.load_and_die, codec, codec.dumps(memoryview(b"r" * BIG))))
-    assert _states(codec.pool).count(_fast_segments.MAPPED) == 1
+    assert _states(codec.pool).count(_segments.MAPPED) == 1
     codec.loads(codec.dumps(b"s" * BIG))  # reclaims the dead receiver's segment
     assert len(segments(codec.pool.tag)) == 1
     codec.close()
@@ -150,9 +151,9 @@ def test_receiver_that_died_holding_a_segment_gives_it_back(ctx):
 
 
 def test_sender_that_died_writing_gives_its_segment_back(ctx):
-    codec = _shm_buffers.BufferCodec.for_channel(ctx=ctx)
+    codec = _codec.BufferCodec.for_channel(ctx=ctx)
     finish(start(ctx, _targets.acquire_and_die, codec.pool, BIG))
-    assert _states(codec.pool).count(_fast_segments.WRITING) == 1
+    assert _states(codec.pool).count(_segments.WRITING) == 1
     assert codec.loads(codec.dumps(b"w" * BIG)) == b"w" * BIG
     assert len(segments(codec.pool.tag)) == 1
     codec.close()
@@ -160,7 +161,7 @@ def test_sender_that_died_writing_gives_its_segment_back(ctx):
 
 
 def test_payload_of_a_sender_that_died_is_still_delivered(ctx):
-    codec = _shm_buffers.BufferCodec.for_channel(ctx=ctx)
+    codec = _codec.BufferCodec.for_channel(ctx=ctx)
     receiving, sending = ctx.Pipe(duplex=False)
     finish(start(ctx, _targets.dumps_and_die, codec, b"z" * BIG, sending))
     assert codec.loads(receiving.recv_bytes()) == b"z" * BIG
@@ -171,8 +172,8 @@ def test_payload_of_a_sender_that_died_is_still_delivered(ctx):
 
 
 def test_a_table_lock_left_held_by_a_dead_process_never_hangs(ctx, monkeypatch):
-    monkeypatch.setattr(_fast_segments, "_LOCK_PATIENCE", 0.2)
-    codec = _shm_buffers.BufferCodec.for_channel(ctx=ctx)
+    monkeypatch.setattr(_segments, "_LOCK_PATIENCE", 0.2)
+    codec = _codec.BufferCodec.for_channel(ctx=ctx)
     pooled = codec.dumps(b"a" * BIG)
     finish(start(ctx, _targets.lock_table_and_die, codec.pool))
     unpooled = codec.dumps(b"b" * BIG)  # the sender gives up on the table: a fresh segment
@@ -186,5 +187,5 @@ def test_a_table_lock_left_held_by_a_dead_process_never_hangs(ctx, monkeypatch):
 
 def test_a_codec_without_the_pool_still_loads_a_pooled_payload(codec):
     payload = codec.dumps(b"p" * BIG)
-    assert _shm_buffers.loads(payload) == b"p" * BIG  # e.g. a pipe end that travelled alone
-    assert _states(codec.pool).count(_fast_segments.IN_FLIGHT) == 1  # until the owner closes
+    assert _codec.BufferCodec().loads(payload) == b"p" * BIG  # e.g. a pipe end that travelled alone
+    assert _states(codec.pool).count(_segments.IN_FLIGHT) == 1  # until the owner closes

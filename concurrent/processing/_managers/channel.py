@@ -37,8 +37,8 @@ import weakref
 from multiprocessing import resource_tracker, util
 from typing import Any
 
-from concurrent.processing import _fast_segments as _segments
-from concurrent.processing._shm_buffers import BufferCodec
+from concurrent.processing._datapath import segments as _segments
+from concurrent.processing._datapath.codec import BufferCodec
 
 __all__ = ["KEEP_BYTES", "SHARED_THRESHOLD", "SPIN_SECONDS", "ProxyChannel", "agreement",
            "identity"]

@@ -1,4 +1,4 @@
-"""benchmarks/fast_data.py runs end to end (tiny sizes) and checks its data under each method.
+"""benchmarks/queue_data_path.py runs end to end (tiny sizes) and checks its data under each method.
 
 Speed is not asserted here: the benchmark reports ratios; this only keeps it from rotting.
 """
@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from tests.fastpath.conftest import START_METHODS
+from tests.datapath.conftest import START_METHODS
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "fast_data.py")
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "queue_data_path.py")
 
 
 @pytest.mark.parametrize("method", START_METHODS)

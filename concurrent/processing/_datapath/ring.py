@@ -1,0 +1,298 @@
+"""A ring of records in shared memory: the engine of the process queues (``queues.py``).
+
+``push`` takes a short lock, copies one record (a payload and its kind) into the ring and moves
+the tail; ``pop`` copies the oldest record out and moves the head.  A process waits on a
+semaphore only when the ring is empty (or full), and only then does the other side pay a
+``release``: the stdlib's queue pays a pipe write and read plus semaphore calls for every item.
+
+Safety when a process dies: the head and tail move by one aligned 8-byte store after the copy,
+so a process killed inside ``push``/``pop`` leaves the ring consistent; a consumer takes exactly
+one record per ``pop``.  The lock records its holder, and a waiter that finds the holder dead
+(or finds none recorded for three seconds: it died between taking the lock and recording itself)
+takes the lock over and recounts the records.  Waits are in one-second slices, so a wake-up lost
+to a dying process costs at most a second.
+
+Layout: a 64-byte header of 8-byte words (``Word``), then the records, each an 8-byte
+``(length, kind)`` head and the payload padded to 8 bytes.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import struct
+import time
+from multiprocessing import heap as _heap
+from multiprocessing.context import BaseContext, assert_spawning
+from pickle import loads as _loads
+
+from concurrent import _shared
+from concurrent.processing._datapath.segments import process_alive
+
+__all__ = ["Kind", "Ring", "Word"]
+
+
+class Word(enum.IntEnum):
+    """Byte offsets of the header's 8-byte counters."""
+
+    TAIL = 0  #: bytes ever pushed (the next record starts at TAIL % capacity)
+    COUNT = 8  #: records in the ring
+    HEAD = 16  #: bytes ever popped
+    GETTERS = 24  #: processes waiting for a record
+    PUTTERS = 32  #: processes waiting for room
+    OWNER = 40  #: pid holding the lock, 0 when none is recorded
+    UNFINISHED = 48  #: records pushed and not yet marked done (joinable queues)
+    JOINERS = 56  #: processes waiting in join() (joinable queues)
+
+
+class Kind(enum.IntEnum):
+    """What a record's payload is."""
+
+    SCALAR = 0  #: a plain pickle of a str/int/float/None: unpickling it runs no user code
+    CODEC = 1  #: a ``BufferCodec`` payload, decoded by the queue outside the lock
+
+
+# Native formats: an aligned native 8-byte store is one instruction, so a process killed while
+# storing the tail or head cannot leave half of it written.
+_STATE = struct.Struct("qqqqq")  # tail, count, head, getters, putters
+_COMMIT = struct.Struct("qq")  # (tail, count) for push, (count, head) for pop: one store each
+_WORD = struct.Struct("q")
+_RECORD = struct.Struct("II")  # payload length, kind (8 bytes: records stay 8-aligned)
+HEADER_SIZE = 64
+_SPINS = 50  # non-blocking retries of a busy lock before sleeping on it
+_SLICE = 1.0  # longest single wait: bounds the cost of a wake-up lost to a dead process
+# A holder records itself right after taking the lock and clears that right before releasing
+# it: a lock held this many slices in a row with no holder recorded lost its holder in between.
+_ORPHAN_SLICES = 3
+_pid = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _pid.__setitem__(0, os.getpid()))
+
+
+def record_size(length: int) -> int:
+    """The bytes a record with a ``length``-byte payload takes in the ring."""
+    return _RECORD.size + ((length + 7) & ~7)
+
+
+class Ring:
+    """``capacity`` bytes of records shared by processes, holding at most ``maxsize`` records
+    (0: as many as fit).  Create it in the parent and pass it to children when starting them.
+    """
+
+    __slots__ = ("_all_done", "_buf", "_capacity", "_lock", "_maxsize", "_not_empty",
+                 "_not_full", "_recovery", "_ring", "_state")
+
+    def __init__(self, maxsize: int, capacity: int, ctx: BaseContext, joinable: bool) -> None:
+        if capacity < 4096:
+            raise ValueError(f"a ring needs at least 4096 bytes, got {capacity!r}")
+        capacity = capacity // 8 * 8
+        self._state = (maxsize, capacity, ctx.Lock(), ctx.Lock(), ctx.Semaphore(0),
+                       ctx.Semaphore(0), _heap.BufferWrapper(HEADER_SIZE + capacity),
+                       ctx.Semaphore(0) if joinable else None)
+        self._setup()
+        self._buf[:HEADER_SIZE] = bytes(HEADER_SIZE)
+
+    def _setup(self) -> None:
+        (self._maxsize, self._capacity, self._lock, self._recovery, self._not_empty,
+         self._not_full, wrapper, self._all_done) = self._state
+        self._buf = wrapper.create_memoryview()
+        self._ring = self._buf[HEADER_SIZE:]
+
+    def __getstate__(self):
+        assert_spawning(self)
+        return self._state
+
+    def __setstate__(self, state) -> None:
+        self._state = state
+        self._setup()
+
+    @property
+    def maxsize(self) -> int:
+        return self._maxsize
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    def word(self, word: Word) -> int:
+        """A header counter (a snapshot)."""
+        return _WORD.unpack_from(self._buf, word)[0]
+
+    def _set(self, word: Word, value: int) -> None:
+        _WORD.pack_into(self._buf, word, value)
+
+    # the lock, with takeover from a dead holder ------------------------------------------
+
+    def acquire(self) -> None:
+        """Take the lock; inherit it from a holder that died."""
+        lock = self._lock
+        if not lock.acquire(False):
+            # The lock guards a copy of a few hundred bytes: retrying a few times costs less
+            # than sleeping in the kernel and being woken (two syscalls, a context switch).
+            for _ in range(_SPINS):
+                if lock.acquire(False):
+                    break
+            else:
+                unowned = 0  # slices in a row that the lock stayed held by nobody recorded
+                while not lock.acquire(True, _SLICE):
+                    holder = self.word(Word.OWNER)
+                    unowned = unowned + 1 if holder == 0 else 0
+                    if (holder or unowned >= _ORPHAN_SLICES) and self._take_over_from(holder):
+                        break
+        self._set(Word.OWNER, _pid[0])
+
+    def release(self) -> None:
+        self._set(Word.OWNER, 0)
+        self._lock.release()
+
+    def _take_over_from(self, holder: int) -> bool:
+        """Inherit the lock from ``holder`` if it died (0: one that died before recording)."""
+        if holder != 0 and process_alive(holder):
+            return False
+        with self._recovery:  # only one waiter may inherit the lock
+            if self.word(Word.OWNER) != holder:
+                return False
+            self._set(Word.OWNER, _pid[0])
+        tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
+        count, position = 0, head
+        while position < tail:  # the holder may have died between the commit and the count
+            position += record_size(_RECORD.unpack_from(self._ring, position % self._capacity)[0])
+            count += 1
+        self._set(Word.COUNT, count)
+        return True
+
+    def _wait(self, semaphore, counter: Word, deadline: float | None) -> bool:
+        """Sleep (lock released) until signalled or ``deadline``; False when it passed."""
+        remaining = _SLICE if deadline is None else deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        self._set(counter, self.word(counter) + 1)
+        self.release()
+        signalled = False
+        try:
+            signalled = semaphore.acquire(True, min(remaining, _SLICE))
+        finally:  # also when interrupted: the caller's ``finally`` releases the lock
+            self.acquire()
+            if not signalled and not semaphore.acquire(False):
+                self._set(counter, max(self.word(counter) - 1, 0))  # nobody woke us
+        return True
+
+    # records ------------------------------------------------------------------------------
+
+    def push(self, payload: bytes, kind: Kind, block: bool, timeout: float | None,
+             counted: bool = False) -> None:
+        """Append a record, waiting for room while ``block``; ``Full`` if none came.
+
+        ``counted``: a joinable queue already counted it as unfinished (see ``add_unfinished``).
+        """
+        length = len(payload)
+        need = record_size(length)
+        ring, capacity, buf = self._ring, self._capacity, self._buf
+        if need > capacity:  # the codec keeps payloads far below this; a bad codec may not
+            raise ValueError(f"an item of {length} bytes cannot fit a ring of {capacity} bytes")
+        self.acquire()
+        try:
+            tail, count, head, getters, _ = _STATE.unpack_from(buf, 0)
+            if capacity - (tail - head) < need or 0 < self._maxsize <= count:
+                deadline = None if timeout is None else time.monotonic() + timeout
+                while capacity - (tail - head) < need or 0 < self._maxsize <= count:
+                    if not block or not self._wait(self._not_full, Word.PUTTERS, deadline):
+                        raise _shared.Full
+                    tail, count, head, getters, _ = _STATE.unpack_from(buf, 0)
+            position = tail % capacity
+            _RECORD.pack_into(ring, position, length, kind)
+            start = position + _RECORD.size
+            first = capacity - start
+            if first >= length:
+                ring[start:start + length] = payload
+            else:
+                ring[start:] = payload[:first]
+                ring[:length - first] = payload[first:]
+            _COMMIT.pack_into(buf, Word.TAIL, tail + need, count + 1)
+            if self._all_done is not None and not counted:
+                self._set(Word.UNFINISHED, self.word(Word.UNFINISHED) + 1)
+            if getters > 0:
+                self._set(Word.GETTERS, getters - 1)
+                self._not_empty.release()
+        finally:
+            _WORD.pack_into(buf, Word.OWNER, 0)
+            self._lock.release()
+
+    def pop(self, block: bool, timeout: float | None):
+        """Remove the oldest record: ``(Kind.SCALAR, item)`` or ``(Kind.CODEC, payload)``.
+
+        ``Empty`` if none came while ``block`` (within ``timeout``).
+        """
+        ring, capacity, buf = self._ring, self._capacity, self._buf
+        self.acquire()
+        try:
+            tail, count, head, _, putters = _STATE.unpack_from(buf, 0)
+            if tail == head:
+                deadline = None if timeout is None else time.monotonic() + timeout
+                while tail == head:
+                    if not block or not self._wait(self._not_empty, Word.GETTERS, deadline):
+                        raise _shared.Empty
+                    tail, count, head, _, putters = _STATE.unpack_from(buf, 0)
+            position = head % capacity
+            length, kind = _RECORD.unpack_from(ring, position)
+            start = position + _RECORD.size
+            first = capacity - start
+            if first >= length:
+                if kind == Kind.SCALAR:  # read in place: a str/int/... runs no user code
+                    value = _loads(ring[start:start + length])
+                else:
+                    value = ring[start:start + length].tobytes()
+            else:
+                value = ring[start:].tobytes() + ring[:length - first].tobytes()
+                if kind == Kind.SCALAR:
+                    value = _loads(value)
+            _COMMIT.pack_into(buf, Word.COUNT, max(count - 1, 0), head + record_size(length))
+            if putters > 0:
+                self._set(Word.PUTTERS, putters - 1)
+                self._not_full.release()
+        finally:
+            _WORD.pack_into(buf, Word.OWNER, 0)
+            self._lock.release()
+        return kind, value
+
+    def count(self) -> int:
+        """The records in the ring (a snapshot)."""
+        return self.word(Word.COUNT)
+
+    def empty(self) -> bool:
+        """True if the ring holds no record (a snapshot)."""
+        tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
+        return head == tail
+
+    # unfinished records, for joinable queues ----------------------------------------------
+
+    def add_unfinished(self) -> None:
+        """Count one record that will be pushed later (``counted=True``) as unfinished now."""
+        self.acquire()
+        try:
+            self._set(Word.UNFINISHED, self.word(Word.UNFINISHED) + 1)
+        finally:
+            self.release()
+
+    def task_done(self) -> None:
+        """One record was processed; ``ValueError`` if more than were pushed."""
+        self.acquire()
+        try:
+            unfinished = self.word(Word.UNFINISHED)
+            if unfinished <= 0:
+                raise ValueError("task_done() called too many times")
+            self._set(Word.UNFINISHED, unfinished - 1)
+            if unfinished == 1:
+                for _ in range(self.word(Word.JOINERS)):
+                    self._all_done.release()
+                self._set(Word.JOINERS, 0)
+        finally:
+            self.release()
+
+    def join(self) -> None:
+        """Block until every record pushed was marked done."""
+        self.acquire()
+        try:
+            while self.word(Word.UNFINISHED) > 0:
+                self._wait(self._all_done, Word.JOINERS, None)
+        finally:
+            self.release()

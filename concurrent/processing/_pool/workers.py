@@ -1,0 +1,155 @@
+"""The pool's worker processes: starting them on private pipes, stopping and reaping them.
+
+Every worker has a private duplex pipe, watched (with its sentinel) by the pool thread's
+selector.  Under fork a child inherits the pool's ends of its siblings' pipes and of the
+wake-up pipe; it closes them first thing.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import selectors
+import signal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing import connection as _mp_connection
+from typing import Any
+
+from concurrent.processing._datapath.codec import BufferCodec
+from concurrent.processing._pool.messages import STOP
+from concurrent.processing._pool.worker import worker_main
+from concurrent.processing._start import mp_context
+from concurrent.processing.process import PROCESS_CLASSES
+
+__all__ = ["WorkerHandle", "Workers", "describe_exit"]
+
+
+@dataclass(eq=False)
+class WorkerHandle:
+    """One worker process, its pipe, and the chunks it was sent and has not answered."""
+
+    process: Any
+    conn: Any
+    inbox: bytearray = field(default_factory=bytearray)  # read, not yet handled
+    ready: bool = False
+    sent: int = 0
+    last_seconds: float | None = None  # how long its last chunk ran
+    outstanding: collections.deque = field(default_factory=collections.deque)
+
+
+class Workers:
+    """Starts workers and keeps them by sentinel; the pool thread watches them with
+    ``selector``, which gets ``("answer", worker)`` and ``("exit", worker)`` keys.
+
+    The dict is read and changed under the pool's lock (the caller's), except by ``reap_all``.
+    """
+
+    def __init__(self, method: str | None, initializer: Callable | None, initargs: Iterable,
+                 maxtasks: int | None, selector: selectors.BaseSelector,
+                 inherited: Callable[[], tuple[int, ...]]) -> None:
+        self._method = method
+        self._initializer = initializer
+        self._initargs = tuple(initargs)
+        self._maxtasks = maxtasks
+        self._selector = selector
+        self._inherited = inherited  # the pool's own descriptors a forked child must close
+        self._names = itertools.count(1)
+        self.by_sentinel: dict[int, WorkerHandle] = {}
+
+    def start(self, codec: BufferCodec) -> WorkerHandle:
+        """Start a worker that decodes tasks and encodes results with ``codec``; the caller
+        adds it to ``by_sentinel`` under its lock."""
+        # The stdlib's Pipe: the pool moves bytes in its own frames and encodes large buffers
+        # itself, so a channel codec (and its shared-memory table) would be waste here.
+        parent, child = _mp_connection.Pipe(duplex=True)
+        inherit = ()
+        if mp_context(self._method).get_start_method() == "fork":
+            inherit = tuple(w.conn.fileno() for w in self.by_sentinel.values()) + \
+                self._inherited()
+        process = PROCESS_CLASSES[self._method](
+            target=worker_main, name=f"PoolWorker-{next(self._names)}", daemon=True,
+            args=(child, codec, self._initializer, self._initargs, self._maxtasks,
+                  os.getpid(), inherit))
+        process.start()
+        child.close()
+        worker = WorkerHandle(process, parent)
+        self._selector.register(parent.fileno(), selectors.EVENT_READ, ("answer", worker))
+        self._selector.register(process.sentinel, selectors.EVENT_READ, ("exit", worker))
+        return worker
+
+    def forget(self, worker: WorkerHandle) -> None:
+        """Stop watching ``worker`` (it ended)."""
+        for fd in (worker.conn.fileno(), worker.process.sentinel):
+            try:
+                self._selector.unregister(fd)
+            except (KeyError, ValueError):
+                pass
+
+    def close(self, worker: WorkerHandle) -> None:
+        """Let go of an ended worker's pipe and process object."""
+        self.forget(worker)
+        worker.conn.close()
+        _close_process(worker.process)
+
+    def stop_all(self) -> None:
+        """Ask every worker to exit after its chunks, and wait for them (bounded)."""
+        workers = list(self.by_sentinel.values())
+        for worker in workers:
+            try:
+                worker.conn.send_bytes(STOP)
+            except OSError:
+                pass
+        for worker in workers:
+            worker.process.join(10)
+
+    def signal_all(self) -> None:
+        """SIGTERM every worker (unblocks a pool thread stuck sending to a busy one)."""
+        for worker in list(self.by_sentinel.values()):
+            _signal(worker.process.terminate)
+
+    def reap_all(self) -> list[WorkerHandle]:
+        """End every worker (terminate, then kill), let go of them; the ones that were here."""
+        workers = list(self.by_sentinel.values())
+        self.by_sentinel.clear()
+        for worker in workers:
+            process = worker.process
+            if process.exitcode is None:
+                _signal(process.terminate)
+                process.join(1)
+            if process.exitcode is None:
+                _signal(process.kill)
+                process.join(5)
+            self.close(worker)
+        return workers
+
+    def pids(self) -> list[int]:
+        return [worker.process.pid for worker in self.by_sentinel.values()]
+
+
+def _signal(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _close_process(process) -> None:
+    try:
+        process.close()
+    except ValueError:
+        pass
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """Say how a worker ended, from its ``exitcode`` (negative: killed by that signal)."""
+    if exitcode is None:
+        return "an unknown exit status"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"signal {name} (exitcode {exitcode})"
+    return f"exit code {exitcode}"

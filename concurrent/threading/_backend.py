@@ -1,0 +1,176 @@
+"""The thread backend as one object: ``ThreadContext``, the contract on threads of this process.
+
+``concurrent.threading``'s module-level contract names are this object's (``DEFAULT``): its
+classes, and its methods for the functions.  Threads start one way, so the start-method
+functions accept ``"thread"`` and, for code written for processes, the platform's process start
+methods, which change nothing here.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from concurrent._shared._backend import Backend, Capability, LockConvention
+from concurrent._shared._machinery.exports import publish
+from concurrent.threading import _queues, _sync, _workers
+
+if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
+    import concurrent.threading.connection
+    import concurrent.threading.managers
+    import concurrent.threading.pool
+
+__all__ = ["DEFAULT", "ThreadContext"]
+
+START_METHOD = "thread"
+
+
+def _process_start_methods() -> list[str]:
+    import multiprocessing  # only for code that names a process start method
+
+    return multiprocessing.get_all_start_methods()
+
+
+class ThreadContext(Backend):
+    """Workers are threads of this process: they share its memory, and pass objects as they are.
+
+    Get it with ``concurrent.threading.get_context()``; every start method gives this one.
+    """
+
+    __slots__ = ("_start_method_chosen",)
+
+    Worker = _workers.Thread
+    Process = _workers.Process
+    Lock = _sync.Lock
+    RLock = _sync.RLock
+    Condition = _sync.Condition
+    Semaphore = _sync.Semaphore
+    BoundedSemaphore = _sync.BoundedSemaphore
+    Event = _sync.Event
+    Barrier = _sync.Barrier
+    Queue = _queues.Queue
+    SimpleQueue = _queues.SimpleQueue
+    JoinableQueue = _queues.JoinableQueue
+
+    capabilities: frozenset[Capability] = frozenset()
+    lock_convention = LockConvention.THREADING
+
+    def __init__(self) -> None:
+        self._start_method_chosen = False
+
+    def __reduce__(self):
+        return _default, ()
+
+    @property
+    def module(self) -> types.ModuleType:
+        """``concurrent.threading``."""
+        import concurrent.threading
+
+        return concurrent.threading
+
+    # -- workers --------------------------------------------------------------------------------
+    def current_worker(self) -> _workers.Thread:
+        """The thread running the caller."""
+        return _workers.current_worker()
+
+    def current_process(self) -> _workers.Thread:
+        """The thread running the caller (as ``current_worker()``)."""
+        return _workers.current_worker()
+
+    def active_children(self) -> list[_workers.Thread]:
+        """The live threads the calling thread started through this module."""
+        return _workers.active_children()
+
+    def cpu_count(self) -> int:
+        """The number of CPUs this process may use; ``NotImplementedError`` if unknown."""
+        return _workers.cpu_count()
+
+    # -- start methods --------------------------------------------------------------------------
+    def get_context(self, method: str | None = None) -> ThreadContext:
+        """This backend, for ``None``, ``"thread"`` or any of the platform's process start
+        methods (code written for processes runs unchanged); ``ValueError`` for others."""
+        if method is None or method == START_METHOD or method in _process_start_methods():
+            return self
+        raise ValueError(f"unknown start method {method!r}: threads start as {START_METHOD!r}; "
+                         f"the process start methods {_process_start_methods()} are accepted "
+                         f"too and change nothing")
+
+    def get_start_method(self, allow_none: bool = False) -> str | None:
+        """``"thread"`` (``None`` with ``allow_none`` before ``set_start_method`` was called)."""
+        if allow_none and not self._start_method_chosen:
+            return None
+        self._start_method_chosen = True
+        return START_METHOD
+
+    def set_start_method(self, method: str | None, force: bool = False) -> None:
+        """Fix the start method once, as multiprocessing does: ``RuntimeError`` if it was set
+        already (unless ``force``).  Every accepted method runs workers as threads."""
+        if self._start_method_chosen and not force:
+            raise RuntimeError("context has already been set")
+        if method is None and force:
+            self._start_method_chosen = False
+            return
+        self.get_context(method)  # ValueError for an unknown name
+        self._start_method_chosen = True
+
+    def get_all_start_methods(self) -> list[str]:
+        """``["thread"]``: threads start one way."""
+        return [START_METHOD]
+
+    # -- channels, pools, shared data (their modules load on first use) -------------------------
+    def Pipe(self, duplex: bool = True):  # noqa: N802
+        """Two connected in-process ends (see ``concurrent.threading.connection``)."""
+        return self.connection.Pipe(duplex)
+
+    def wait(self, object_list: Iterable[Any], timeout: float | None = None) -> list:
+        """The in-process connections of ``object_list`` ready to read."""
+        return self.connection.wait(object_list, timeout)
+
+    @property
+    def Connection(self) -> type[concurrent.threading.connection.Connection]:  # noqa: N802
+        """An in-process pipe end."""
+        return self.connection.Connection
+
+    @property
+    def connection(self) -> types.ModuleType:
+        """``concurrent.threading.connection``."""
+        from concurrent.threading import connection
+
+        return connection
+
+    @property
+    def Pool(self) -> type[concurrent.threading.pool.Pool]:  # noqa: N802
+        """``concurrent.threading.pool.Pool``: worker threads."""
+        from concurrent.threading.pool import Pool
+
+        return Pool
+
+    def Manager(self) -> concurrent.threading.managers.SyncManager:  # noqa: N802
+        """A started in-process manager: its factories return plain objects."""
+        from concurrent.threading.managers import Manager
+
+        return Manager()
+
+    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:  # noqa: N802
+        """A ctypes value guarded by ``lock`` (True: a new ``RLock``; False: none)."""
+        from concurrent.threading.sharedctypes import Value
+
+        return Value(typecode_or_type, *args, lock=lock)
+
+    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,  # noqa: N802
+              lock: Any = True) -> Any:
+        """A ctypes array guarded by ``lock`` (True: a new ``RLock``; False: none)."""
+        from concurrent.threading.sharedctypes import Array
+
+        return Array(typecode_or_type, size_or_initializer, lock=lock)
+
+
+DEFAULT = ThreadContext()
+
+
+def _default() -> ThreadContext:
+    return DEFAULT
+
+
+publish("concurrent.threading", globals(), __all__)
