@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.bridge import venvs  # noqa: E402
+from tests.bridge import venvs
 
 
 def time_start(python: Path) -> float:

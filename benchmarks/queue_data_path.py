@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import concurrent.processing  # noqa: E402
+import concurrent.processing
 
 try:
     import numpy

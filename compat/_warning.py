@@ -14,6 +14,8 @@ __all__ = ["LegacyNameWarning", "warn_legacy"]
 class LegacyNameWarning(DeprecationWarning):
     """A legacy (camelCase or pyprocessing) name was used; the message names its replacement."""
 
+    __module__ = "compat"  # its public home, in warnings, tracebacks and pickles
+
 
 def warn_legacy(entry: Rename, stacklevel: int = 2) -> None:
     """Warn that ``entry``'s legacy name was used; ``stacklevel`` 2 blames our caller's caller."""

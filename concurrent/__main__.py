@@ -3,7 +3,6 @@
 import argparse
 import sys
 
-
 BACKENDS = ("concurrent.threading", "concurrent.processing")
 
 

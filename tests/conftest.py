@@ -21,6 +21,11 @@ from multiprocessing import resource_tracker
 import pytest
 
 _DEADLINE_SECONDS = 10.0
+
+# The start methods this platform has, its default first: tests of processes run under each.
+START_METHODS = multiprocessing.get_all_start_methods()
+# The quickest to start, for tests about something other than starting.
+QUICK_METHOD = "fork" if "fork" in START_METHODS else START_METHODS[0]
 _tracker_log: str | None = None
 
 

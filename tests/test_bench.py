@@ -26,6 +26,7 @@ from concurrent._bench._progress import Progress
 from concurrent._bench._report import format_table, to_json
 from concurrent._bench._results import Results
 from concurrent._bench._workers import BenchError
+from tests.conftest import START_METHODS
 
 STDLIB_MODES = (STDLIB_THREADING, STDLIB_PROCESSING)
 
@@ -245,7 +246,7 @@ def test_throughput_figures_are_real_rates():
     assert "pyprocessing's benchmarks" in format_table(results)
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", START_METHODS)
 def test_many_producers_and_consumers_row_counts_every_message(method):
     results = Results(meta={"repeat": 1})
     modes = (OURS_PROCESSING, OURS_THREADING)
@@ -284,7 +285,7 @@ def test_numpy_payloads_through_a_process_pipe():
     assert numpy_figure.ok and numpy_figure.samples[0] > 0
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", START_METHODS)
 def test_manager_payloads_through_our_processing_backend(method):
     results = Results()
     backends = {OURS_PROCESSING: load_backend(OURS_PROCESSING, method)}

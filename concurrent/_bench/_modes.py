@@ -74,7 +74,6 @@ API_NAMES = ("Worker", "Queue", "Pipe", "Lock", "RLock", "Condition", "Pool", "M
 def _stdlib_threading() -> Backend:
     import queue
     import threading
-
     from multiprocessing import dummy
 
     names = {

@@ -19,8 +19,13 @@ from concurrent._bench import _workloads
 from concurrent._bench._modes import Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
-from concurrent._bench._workers import (BenchError, close_channel, finish_workers,
-                                        running_manager, start_workers)
+from concurrent._bench._workers import (
+    BenchError,
+    close_channel,
+    finish_workers,
+    running_manager,
+    start_workers,
+)
 
 __all__ = ["CHANNELS", "FULL_SIZES_MB", "MB", "QUICK_SIZES_MB", "numpy_available", "run_payloads"]
 

@@ -192,7 +192,3 @@ def run_workloads(
                         backend = backends[mode]
                         record(figure, partial(_time_workers, backend, workload, workers, timeout))
 
-
-def count_steps(workloads: int, worker_counts: int, modes: int, repeat: int) -> int:
-    """How many progress steps ``run_workloads`` takes (``modes`` includes linear)."""
-    return workloads * worker_counts * modes * repeat

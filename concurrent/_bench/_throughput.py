@@ -1,10 +1,9 @@
 """pyprocessing's own benchmarks: how many operations per second each primitive sustains.
 
 queue and pipe: small objects from one worker to the parent; queue_256 and queue_4x4: 256-byte
-strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers (issue 8's
-small-message goal); lock and rlock: acquire/release pairs in one worker; condition:
-notify/wait round trips between the parent and one worker; manager list/dict: item reads
-through a manager's proxy.  Worker and manager start-up are outside the timed part: these
+strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers; lock and
+rlock: acquire/release pairs in one worker; condition: notify/wait round trips between the
+parent and one worker; manager list/dict: item reads through a manager's proxy.  Worker and manager start-up are outside the timed part: these
 figures are the steady-state cost per operation.
 """
 
@@ -15,15 +14,20 @@ from concurrent._bench import _workloads
 from concurrent._bench._modes import Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
-from concurrent._bench._workers import (BenchError, close_channel, finish_workers,
-                                        running_manager, start_workers)
+from concurrent._bench._workers import (
+    BenchError,
+    close_channel,
+    finish_workers,
+    running_manager,
+    start_workers,
+)
 
 __all__ = ["FULL_COUNTS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
 
 SECTION = "throughput"
 UNIT = "ops/s"
 ITEM = ("hello", 42, 3.5)  # a small mixed object, as pyprocessing's queue test sent
-MESSAGE = "m" * 256  # issue 8's small message
+MESSAGE = "m" * 256  # a small message, as most real ones are
 GO = "go"
 
 # Counts of queue_4x4 are multiples of 4: each producer puts a quarter.

@@ -34,6 +34,10 @@ _EXPORTS: dict[str, Export] = {
     "Connection": Export("._channels", "Connection"),
     "Pool": Export("._pools", "Pool"),
     "AsyncResult": Export("._pools", "AsyncResult"),
+    # what every backend's Pool returns (its apply_async, map_async, imap)
+    "ApplyResult": Export("._machinery.pool.results", "ApplyResult"),
+    "MapResult": Export("._machinery.pool.results", "MapResult"),
+    "IMapIterator": Export("._machinery.pool.results", "IMapIterator"),
     "Manager": Export("._managers", "Manager"),
     # the exceptions every backend raises
     "TimeoutError": Export("._errors", "TimeoutError"),

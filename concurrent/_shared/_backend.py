@@ -134,12 +134,12 @@ class Backend(ABC):
     # -- workers --------------------------------------------------------------------------------
     @property
     @abstractmethod
-    def Worker(self) -> type[Worker]:  # noqa: N802 - the contract's class names
+    def Worker(self) -> type[Worker]:
         """The native worker class (``Thread``, ``Process``, ...)."""
 
     @property
     @abstractmethod
-    def Process(self) -> type[Worker]:  # noqa: N802
+    def Process(self) -> type[Worker]:
         """A worker with the ``Process`` API (name, daemon, pid, exitcode, is_alive, join)."""
 
     @abstractmethod
@@ -183,58 +183,58 @@ class Backend(ABC):
     # -- primitives -----------------------------------------------------------------------------
     @property
     @abstractmethod
-    def Lock(self) -> type[Lock]:  # noqa: N802
+    def Lock(self) -> type[Lock]:
         """``Lock()``: a non-reentrant lock."""
 
     @property
     @abstractmethod
-    def RLock(self) -> type[RLock]:  # noqa: N802
+    def RLock(self) -> type[RLock]:
         """``RLock()``: a reentrant lock."""
 
     @property
     @abstractmethod
-    def Condition(self) -> type[Condition]:  # noqa: N802
+    def Condition(self) -> type[Condition]:
         """``Condition(lock=None)``: a lock plus wait/notify."""
 
     @property
     @abstractmethod
-    def Semaphore(self) -> type[Semaphore]:  # noqa: N802
+    def Semaphore(self) -> type[Semaphore]:
         """``Semaphore(value=1)``."""
 
     @property
     @abstractmethod
-    def BoundedSemaphore(self) -> type[BoundedSemaphore]:  # noqa: N802
+    def BoundedSemaphore(self) -> type[BoundedSemaphore]:
         """``BoundedSemaphore(value=1)``."""
 
     @property
     @abstractmethod
-    def Event(self) -> type[Event]:  # noqa: N802
+    def Event(self) -> type[Event]:
         """``Event()``."""
 
     @property
     @abstractmethod
-    def Barrier(self) -> type[Barrier]:  # noqa: N802
+    def Barrier(self) -> type[Barrier]:
         """``Barrier(parties, action=None, timeout=None)``."""
 
     # -- queues ---------------------------------------------------------------------------------
     @property
     @abstractmethod
-    def Queue(self) -> type[Queue]:  # noqa: N802
+    def Queue(self) -> type[Queue]:
         """``Queue(maxsize=0)``."""
 
     @property
     @abstractmethod
-    def SimpleQueue(self) -> type[SimpleQueue]:  # noqa: N802
+    def SimpleQueue(self) -> type[SimpleQueue]:
         """``SimpleQueue()``."""
 
     @property
     @abstractmethod
-    def JoinableQueue(self) -> type[JoinableQueue]:  # noqa: N802
+    def JoinableQueue(self) -> type[JoinableQueue]:
         """``JoinableQueue(maxsize=0)``."""
 
     # -- channels -------------------------------------------------------------------------------
     @abstractmethod
-    def Pipe(self, duplex: bool = True) -> tuple[Connection, Connection]:  # noqa: N802
+    def Pipe(self, duplex: bool = True) -> tuple[Connection, Connection]:
         """Two connected ends; with ``duplex=False`` the first receives, the second sends."""
 
     @abstractmethod
@@ -243,7 +243,7 @@ class Backend(ABC):
 
     @property
     @abstractmethod
-    def Connection(self) -> type[Connection]:  # noqa: N802
+    def Connection(self) -> type[Connection]:
         """The class of the ends ``Pipe()`` returns.  ``Pipe``, ``Client`` and
         ``Listener.accept`` make them; its constructor is the backend's own business."""
 
@@ -255,20 +255,20 @@ class Backend(ABC):
     # -- pools and shared data ------------------------------------------------------------------
     @property
     @abstractmethod
-    def Pool(self) -> type[Pool]:  # noqa: N802
+    def Pool(self) -> type[Pool]:
         """``Pool(processes=None, initializer=None, initargs=(), maxtasksperchild=None,
         context=None)``."""
 
     @abstractmethod
-    def Manager(self) -> Manager:  # noqa: N802
+    def Manager(self) -> Manager:
         """A started manager of shared objects (list, dict, Namespace, queues, primitives)."""
 
     @abstractmethod
-    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:  # noqa: N802
+    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:
         """A shared value guarded by ``lock`` (True: a new ``RLock``; False: none)."""
 
     @abstractmethod
-    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,  # noqa: N802
+    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,
               lock: Any = True) -> Any:
         """A shared array guarded by ``lock`` (True: a new ``RLock``; False: none)."""
 

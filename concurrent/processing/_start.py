@@ -33,7 +33,15 @@ def mp_context(method: str | None) -> BaseContext:
 
 
 class _BoundClass(ABCMeta):
-    """The metaclass of bound classes: it only lets pickle find them (``copyreg`` below)."""
+    """The metaclass of bound classes.  For type checks a bound class is the class it binds
+    (``isinstance(get_context("fork").JoinableQueue(), get_context("spawn").Queue)`` holds, as
+    it does for their unbound classes), and pickle finds it through ``copyreg`` below."""
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, cls.__mro__[1])
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, cls.__mro__[1])
 
 
 _bound: dict[tuple[type, str], type] = {}
@@ -44,7 +52,7 @@ def bind(cls: T, method: str | None) -> T:
     """``cls`` bound to start method ``method``: itself for ``None``, else a cached subclass.
 
     The subclass keeps the name, module and docstring of ``cls``, so reprs, tracebacks and
-    ``help()`` read the same; ``isinstance(obj, cls)`` holds for its instances.
+    ``help()`` read the same; for ``isinstance``/``issubclass`` it is ``cls``.
     """
     if method is None or cls._start_method == method:
         return cls

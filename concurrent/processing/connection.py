@@ -122,7 +122,7 @@ if sys.platform != "win32":
     _reduction.register(Connection, _reduce_connection)
 
 
-def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:  # noqa: N802 - stdlib name
+def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
     """Two connected ends; with ``duplex=False`` the first only receives, the second only sends."""
     if sys.platform == "win32":  # named pipes: the stdlib's PipeConnection does the work
         return _mp.Pipe(duplex)
@@ -144,7 +144,7 @@ class Listener(_mp.Listener):
         return _adopt(super().accept())
 
 
-def Client(address, family: str | None = None,  # noqa: N802 - the stdlib's name
+def Client(address, family: str | None = None,
            authkey: bytes | None = None) -> Connection:
     """Connect to a ``Listener`` at ``address``, answering its challenge with ``authkey``."""
     return _adopt(_mp.Client(address, family, authkey))

@@ -127,7 +127,7 @@ class Context(Backend):
 
     # -- workers --------------------------------------------------------------------------------
     @property
-    def Process(self) -> type[_process.Process]:  # noqa: N802
+    def Process(self) -> type[_process.Process]:
         """The process class bound to this context's start method (subclass it freely)."""
         return _process.PROCESS_CLASSES[self.method]
 
@@ -153,57 +153,57 @@ class Context(Backend):
 
     # -- primitives and queues: the package's classes, bound to this start method ---------------
     @property
-    def Lock(self) -> type[_synchronize.Lock]:  # noqa: N802
+    def Lock(self) -> type[_synchronize.Lock]:
         """A non-recursive lock shared by processes."""
         return bind(_synchronize.Lock, self.method)
 
     @property
-    def RLock(self) -> type[_synchronize.RLock]:  # noqa: N802
+    def RLock(self) -> type[_synchronize.RLock]:
         """A recursive lock shared by processes."""
         return bind(_synchronize.RLock, self.method)
 
     @property
-    def Condition(self) -> type[_synchronize.Condition]:  # noqa: N802
+    def Condition(self) -> type[_synchronize.Condition]:
         """A condition variable over ``lock`` (a new ``RLock`` by default)."""
         return bind(_synchronize.Condition, self.method)
 
     @property
-    def Semaphore(self) -> type[_synchronize.Semaphore]:  # noqa: N802
+    def Semaphore(self) -> type[_synchronize.Semaphore]:
         """A semaphore starting at ``value``."""
         return bind(_synchronize.Semaphore, self.method)
 
     @property
-    def BoundedSemaphore(self) -> type[_synchronize.BoundedSemaphore]:  # noqa: N802
+    def BoundedSemaphore(self) -> type[_synchronize.BoundedSemaphore]:
         """A semaphore that cannot be released past ``value``."""
         return bind(_synchronize.BoundedSemaphore, self.method)
 
     @property
-    def Event(self) -> type[_synchronize.Event]:  # noqa: N802
+    def Event(self) -> type[_synchronize.Event]:
         """An event flag shared by processes."""
         return bind(_synchronize.Event, self.method)
 
     @property
-    def Barrier(self) -> type[_synchronize.Barrier]:  # noqa: N802
+    def Barrier(self) -> type[_synchronize.Barrier]:
         """A barrier for ``parties`` processes."""
         return bind(_synchronize.Barrier, self.method)
 
     @property
-    def Queue(self) -> type[_queues.Queue]:  # noqa: N802
+    def Queue(self) -> type[_queues.Queue]:
         """A FIFO queue between processes (bounded when ``maxsize > 0``)."""
         return bind(_queues.Queue, self.method)
 
     @property
-    def JoinableQueue(self) -> type[_queues.JoinableQueue]:  # noqa: N802
+    def JoinableQueue(self) -> type[_queues.JoinableQueue]:
         """A queue with ``task_done``/``join``."""
         return bind(_queues.JoinableQueue, self.method)
 
     @property
-    def SimpleQueue(self) -> type[_queues.SimpleQueue]:  # noqa: N802
+    def SimpleQueue(self) -> type[_queues.SimpleQueue]:
         """An unbounded queue: ``put``, ``get``, ``empty``, ``close``."""
         return bind(_queues.SimpleQueue, self.method)
 
     # -- channels -------------------------------------------------------------------------------
-    def Pipe(self, duplex: bool = True  # noqa: N802
+    def Pipe(self, duplex: bool = True
              ) -> tuple[concurrent.processing.connection.Connection,
                         concurrent.processing.connection.Connection]:
         """Two connected ``Connection`` objects."""
@@ -214,7 +214,7 @@ class Context(Backend):
         return _mp_connection.wait(object_list, timeout)
 
     @property
-    def Connection(self) -> type[concurrent.processing.connection.Connection]:  # noqa: N802
+    def Connection(self) -> type[concurrent.processing.connection.Connection]:
         """One end of a pipe or socket between processes."""
         return self.connection.Connection
 
@@ -227,13 +227,13 @@ class Context(Backend):
 
     # -- pools, managers, shared data (their modules load on first use) -------------------------
     @property
-    def Pool(self) -> type[concurrent.processing.pool.Pool]:  # noqa: N802
+    def Pool(self) -> type[concurrent.processing.pool.Pool]:
         """A pool of worker processes started with this context's method."""
         from concurrent.processing.pool import Pool
 
         return bind(Pool, self.method)
 
-    def Manager(self) -> concurrent.processing.managers.SyncManager:  # noqa: N802
+    def Manager(self) -> concurrent.processing.managers.SyncManager:
         """A started ``SyncManager`` whose server process uses this context's method."""
         from concurrent.processing.managers import SyncManager
 
@@ -241,25 +241,25 @@ class Context(Backend):
         manager.start()
         return manager
 
-    def RawValue(self, typecode_or_type: Any, *args: Any) -> Any:  # noqa: N802
+    def RawValue(self, typecode_or_type: Any, *args: Any) -> Any:
         """A ctypes object in shared memory, without a lock."""
         from concurrent.processing import sharedctypes
 
         return sharedctypes.RawValue(typecode_or_type, *args)
 
-    def RawArray(self, typecode_or_type: Any, size_or_initializer: Any) -> Any:  # noqa: N802
+    def RawArray(self, typecode_or_type: Any, size_or_initializer: Any) -> Any:
         """A ctypes array in shared memory, without a lock."""
         from concurrent.processing import sharedctypes
 
         return sharedctypes.RawArray(typecode_or_type, size_or_initializer)
 
-    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:  # noqa: N802
+    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:
         """A ctypes object in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
         from concurrent.processing import sharedctypes
 
         return sharedctypes.Value(typecode_or_type, *args, lock=lock, ctx=self)
 
-    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,  # noqa: N802
+    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,
               lock: Any = True) -> Any:
         """A ctypes array in shared memory, guarded by ``lock`` (a new ``RLock`` if True)."""
         from concurrent.processing import sharedctypes

@@ -32,9 +32,21 @@ from typing import Any
 
 from concurrent import _shared
 from concurrent.processing._managers.proxies import (
-    AcquirerProxy, ArrayProxy, AutoProxy, BarrierProxy, ConditionProxy, DictProxy, EventProxy,
-    IteratorProxy, ListProxy, NamespaceProxy, PoolProxy, ValueProxy, make_proxy_type,
-    portable)
+    AcquirerProxy,
+    ArrayProxy,
+    AutoProxy,
+    BarrierProxy,
+    ConditionProxy,
+    DictProxy,
+    EventProxy,
+    IteratorProxy,
+    ListProxy,
+    NamespaceProxy,
+    PoolProxy,
+    ValueProxy,
+    make_proxy_type,
+    portable,
+)
 from concurrent.processing._managers.security import check_serving_address
 from concurrent.processing._managers.server import Server
 from concurrent.processing._managers.transport import client_for, use_tls
@@ -86,13 +98,13 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
             use_tls(address, client_ssl_context)
 
     @property
-    def _Client(self):  # noqa: N802 - the attribute multiprocessing's code calls
+    def _Client(self):
         if self._serializer != "pickle":
             return _mp.listener_client[self._serializer][1]
         return client_for(self._address)
 
     @_Client.setter
-    def _Client(self, value) -> None:  # noqa: N802
+    def _Client(self, value) -> None:
         pass  # the address decides (see _managers.transport.client_for)
 
     def get_server(self) -> Server:

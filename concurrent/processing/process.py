@@ -57,7 +57,7 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
                              f"not {group!r}")
         super().__init__(None, target, name, args, kwargs or {}, daemon=daemon)
 
-    def _Popen(self, process_obj):  # noqa: N802 - the stdlib's hook name
+    def _Popen(self, process_obj):
         return mp_context(self._start_method).Process._Popen(process_obj)
 
     def start(self) -> None:
@@ -159,7 +159,7 @@ class _ProbePopen:
     def duplicate_for_child(self, fd: int) -> int:
         return fd
 
-    def DupFd(self, fd: int) -> object:  # noqa: N802 - the stdlib's Popen method name
+    def DupFd(self, fd: int) -> object:
         return _ProbeFd(fd)
 
 

@@ -44,23 +44,23 @@ def _guard(lock, ctx):
     return lock
 
 
-def RawValue(typecode_or_type, *args):  # noqa: N802 - the stdlib's name
+def RawValue(typecode_or_type, *args):
     """A ctypes object allocated in shared memory, with no lock."""
     return _mp.RawValue(_ctype(typecode_or_type), *args)
 
 
-def RawArray(typecode_or_type, size_or_initializer):  # noqa: N802
+def RawArray(typecode_or_type, size_or_initializer):
     """A ctypes array allocated in shared memory, with no lock."""
     return _mp.RawArray(_ctype(typecode_or_type), size_or_initializer)
 
 
-def Value(typecode_or_type, *args, lock=True, ctx=None):  # noqa: N802
+def Value(typecode_or_type, *args, lock=True, ctx=None):
     """A shared ctypes object guarded by ``lock``: True (a new RLock), False (none), or a lock."""
     _check_lock(lock)
     return _mp.Value(_ctype(typecode_or_type), *args, lock=_guard(lock, ctx), ctx=ctx)
 
 
-def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):  # noqa: N802
+def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):
     """A shared ctypes array guarded by ``lock``: True (a new RLock), False (none), or a lock."""
     _check_lock(lock)
     return _mp.Array(_ctype(typecode_or_type), size_or_initializer, lock=_guard(lock, ctx),

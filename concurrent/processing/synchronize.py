@@ -77,12 +77,8 @@ class Semaphore(_SemLockMixin, _mp.Semaphore, _shared.Semaphore):
         super().__init__(value, ctx=mp_context(self._start_method))
 
 
-class BoundedSemaphore(_SemLockMixin, _mp.BoundedSemaphore, _shared.BoundedSemaphore):
+class BoundedSemaphore(Semaphore, _mp.BoundedSemaphore, _shared.BoundedSemaphore):
     """A semaphore whose ``release`` raises ``ValueError`` past its initial value."""
-
-    def __init__(self, value: int = 1) -> None:
-        _check_value(value)
-        super().__init__(value, ctx=mp_context(self._start_method))
 
 
 class Condition(_mp.Condition, _shared.Condition):

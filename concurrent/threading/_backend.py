@@ -119,7 +119,7 @@ class ThreadContext(Backend):
         return [START_METHOD]
 
     # -- channels, pools, shared data (their modules load on first use) -------------------------
-    def Pipe(self, duplex: bool = True):  # noqa: N802
+    def Pipe(self, duplex: bool = True):
         """Two connected in-process ends (see ``concurrent.threading.connection``)."""
         return self.connection.Pipe(duplex)
 
@@ -128,7 +128,7 @@ class ThreadContext(Backend):
         return self.connection.wait(object_list, timeout)
 
     @property
-    def Connection(self) -> type[concurrent.threading.connection.Connection]:  # noqa: N802
+    def Connection(self) -> type[concurrent.threading.connection.Connection]:
         """An in-process pipe end."""
         return self.connection.Connection
 
@@ -140,25 +140,25 @@ class ThreadContext(Backend):
         return connection
 
     @property
-    def Pool(self) -> type[concurrent.threading.pool.Pool]:  # noqa: N802
+    def Pool(self) -> type[concurrent.threading.pool.Pool]:
         """``concurrent.threading.pool.Pool``: worker threads."""
         from concurrent.threading.pool import Pool
 
         return Pool
 
-    def Manager(self) -> concurrent.threading.managers.SyncManager:  # noqa: N802
+    def Manager(self) -> concurrent.threading.managers.SyncManager:
         """A started in-process manager: its factories return plain objects."""
         from concurrent.threading.managers import Manager
 
         return Manager()
 
-    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:  # noqa: N802
+    def Value(self, typecode_or_type: Any, *args: Any, lock: Any = True) -> Any:
         """A ctypes value guarded by ``lock`` (True: a new ``RLock``; False: none)."""
         from concurrent.threading.sharedctypes import Value
 
         return Value(typecode_or_type, *args, lock=lock)
 
-    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,  # noqa: N802
+    def Array(self, typecode_or_type: Any, size_or_initializer: Any, *,
               lock: Any = True) -> Any:
         """A ctypes array guarded by ``lock`` (True: a new ``RLock``; False: none)."""
         from concurrent.threading.sharedctypes import Array

@@ -99,11 +99,8 @@ class Semaphore(threading.Semaphore):
         return super().acquire(blocking, _check_acquire_timeout(blocking, timeout))
 
 
-class BoundedSemaphore(threading.BoundedSemaphore):
+class BoundedSemaphore(Semaphore, threading.BoundedSemaphore):
     """A ``Semaphore`` whose ``release`` past the initial value raises ``ValueError``."""
-
-    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
-        return super().acquire(blocking, _check_acquire_timeout(blocking, timeout))
 
 
 class Barrier(threading.Barrier):

@@ -27,7 +27,7 @@ class Value:
 
     __slots__ = ("_typecode", "_value")
 
-    def __init__(self, typecode: str, value: Any, lock: Any = True) -> None:
+    def __init__(self, typecode: str, value: Any) -> None:
         self._typecode = typecode
         self._value = value
 
@@ -139,11 +139,15 @@ class SyncManager(_abc.Manager):
         return self._make(_sync.Barrier, parties, action, timeout)
 
     def Value(self, typecode: str, value: Any, lock: Any = True) -> Value:
-        """A value read and written through ``.value``; ``lock`` is accepted for compatibility."""
-        return self._make(Value, typecode, value, lock)
+        """A value read and written through ``.value``.
+
+        ``lock`` is there for ``multiprocessing``'s signature, whose manager ignores it too: a
+        managed value needs no lock of its own.
+        """
+        return self._make(Value, typecode, value)
 
     def Array(self, typecode: str, sequence: Iterable, lock: Any = True) -> array.array:
-        """An ``array.array`` of that typecode; ``lock`` is accepted for compatibility."""
+        """An ``array.array`` of that typecode (``lock``: as for ``Value``)."""
         return self._make(array.array, typecode, sequence)
 
     def Pool(self, processes: int | None = None, initializer: Callable | None = None,

@@ -9,7 +9,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_checkout_imports_in_children():
     import concurrent.futures
     import concurrent.processing
-
     from tests.bridge.probe import child_import
 
     assert Path(concurrent.processing.__file__).is_relative_to(ROOT)

@@ -1,7 +1,7 @@
 """The namespace bridge in each install mode: wheel, editable, and a plain checkout.
 
 Every mode must import ``concurrent.futures`` beside our subpackages in either order, in the
-parent and in spawn/forkserver children (DESIGN §2).
+parent and in spawn/forkserver children.
 """
 
 import json

@@ -1,10 +1,10 @@
 """Worker targets for the conformance suite.
 
 They live in an importable module so spawn and forkserver children can find them.  Primitives
-arrive as arguments; results go back through a backend queue.
+(and the backend object itself, where a target needs it) arrive as arguments; results go back
+through a backend queue.
 """
 
-import importlib
 import sys
 import time
 
@@ -15,8 +15,7 @@ def put(results, value) -> None:
     results.put(value)
 
 
-def report_identity(results, backend_module: str) -> None:
-    backend = importlib.import_module(backend_module)
+def report_identity(results, backend) -> None:
     results.put((backend.current_worker().name, backend.current_process().name))
 
 
@@ -57,8 +56,7 @@ def echo_once(connection) -> None:
     connection.close()
 
 
-def client_send(address, backend_module: str, message) -> None:
-    backend = importlib.import_module(backend_module)
+def client_send(address, backend, message) -> None:
     with backend.connection.Client(address) as connection:
         connection.send(message)
 

@@ -1,9 +1,12 @@
-"""The backend registry the conformance suite is parametrized over.
+"""The backends the conformance suite is parametrized over: one backend object each.
 
-Each entry is a ``pytest.param(factory, id=...)``; ``factory()`` returns an object that exposes
-the backend API of DESIGN.md section 3 (a module, or a processing context).  Factories import
-lazily so that collecting the suite never imports a backend that is not under test.
+Each entry is a ``pytest.param(factory, id=...)``; ``factory()`` returns an object that
+implements ``concurrent._shared.Backend``.  The process backend runs once per start method
+this platform has (``multiprocessing.get_all_start_methods()``).  Factories import lazily, so
+collecting the suite never imports a backend that is not under test.
 """
+
+import multiprocessing
 
 import pytest
 
@@ -11,7 +14,7 @@ import pytest
 def _threading():
     import concurrent.threading
 
-    return concurrent.threading
+    return concurrent.threading.get_context()
 
 
 def _processing(method):
@@ -25,9 +28,6 @@ def _processing(method):
 
 BACKENDS = [
     pytest.param(_threading, id="threading"),
-    # ---- processing entries: owned by the concurrent.processing engineer --------------------
-    pytest.param(_processing("fork"), id="processing-fork"),
-    pytest.param(_processing("spawn"), id="processing-spawn"),
-    pytest.param(_processing("forkserver"), id="processing-forkserver"),
-    # ---- end of processing entries -----------------------------------------------------------
+    *[pytest.param(_processing(method), id=f"processing-{method}")
+      for method in multiprocessing.get_all_start_methods()],
 ]

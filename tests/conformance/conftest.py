@@ -8,20 +8,8 @@ from tests.conformance.backends import BACKENDS
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request):
-    """The backend under test: a module or a context with the DESIGN section 3 API."""
+    """The backend under test: an object implementing ``concurrent._shared.Backend``."""
     return request.param()
-
-
-@pytest.fixture(scope="session")
-def backend_module(backend) -> str:
-    """The importable name of the backend, for targets that need it inside a worker."""
-    name = getattr(backend, "__name__", "")
-    return "concurrent.threading" if name == "concurrent.threading" else "concurrent.processing"
-
-
-@pytest.fixture(scope="session")
-def on_threads(backend_module) -> bool:
-    return backend_module == "concurrent.threading"
 
 
 @pytest.fixture

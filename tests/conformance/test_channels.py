@@ -122,8 +122,8 @@ def test_pipe_end_passed_to_a_worker(backend, start):
     mine.close()
 
 
-def test_listener_accepts_a_client_in_a_worker(backend, backend_module, start):
+def test_listener_accepts_a_client_in_a_worker(backend, start):
     with backend.connection.Listener() as listener:
-        start(_targets.client_send, listener.address, backend_module, "over the listener")
+        start(_targets.client_send, listener.address, backend, "over the listener")
         with listener.accept() as connection:
             assert connection.poll(WAIT) and connection.recv() == "over the listener"

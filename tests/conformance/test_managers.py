@@ -38,9 +38,9 @@ def test_list_and_dict_behave_like_the_real_ones(manager):
     assert sorted(table) == ["a", "b", "c"] and sorted(table.items())[0] == ("a", 1)
     assert table.pop("c") == 3 and sorted(table.keys()) == ["a", "b"]
     with pytest.raises(KeyError):
-        table["missing"]  # noqa: B018
+        table["missing"]
     with pytest.raises(IndexError):
-        items[10]  # noqa: B018
+        items[10]
 
 
 def test_nested_objects_stay_shared(manager):

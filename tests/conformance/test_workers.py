@@ -69,9 +69,9 @@ def test_join_times_out_while_worker_runs(backend, start):
     assert worker not in backend.active_children()
 
 
-def test_current_worker_and_process_inside_a_worker(backend, backend_module, start):
+def test_current_worker_and_process_inside_a_worker(backend, start):
     results = backend.Queue()
-    start(_targets.report_identity, results, backend_module, name="conf-identity")
+    start(_targets.report_identity, results, backend, name="conf-identity")
     assert results.get(timeout=WAIT) == ("conf-identity", "conf-identity")
 
 

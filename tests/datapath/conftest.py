@@ -7,7 +7,8 @@ import multiprocessing
 
 import pytest
 
-START_METHODS = ["fork", "spawn", "forkserver"]
+from tests.conftest import START_METHODS
+
 JOIN_TIMEOUT = 30.0  # seconds; spawn children on a busy 2-core machine can be slow to start
 
 

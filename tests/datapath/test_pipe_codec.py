@@ -10,6 +10,7 @@ from multiprocessing import resource_sharer
 import pytest
 
 from concurrent import processing
+from tests.conftest import START_METHODS
 from tests.datapath import _targets
 from tests.datapath.conftest import JOIN_TIMEOUT, finish, segments
 
@@ -21,7 +22,7 @@ def _unpooled(pid: int | None = None) -> list[str]:
     return segments(f"x{os.getpid() if pid is None else pid:x}")
 
 
-@pytest.fixture(params=["fork", "spawn", "forkserver"])
+@pytest.fixture(params=START_METHODS)
 def pctx(request) -> processing.Context:
     """Our backend bound to one start method."""
     return processing.get_context(request.param)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.conftest import QUICK_METHOD
 from tests.managers import _targets
 from tests.pool.conftest import get_context
 
@@ -33,7 +34,7 @@ class RunningServer:
         assert self.process.exitcode is not None
 
 
-def start_server(tmp_path, method="fork", tls_files=None, host="127.0.0.1"):
+def start_server(tmp_path, method=QUICK_METHOD, tls_files=None, host="127.0.0.1"):
     ctx = get_context(method)
     authkey = secrets.token_bytes(16)
     reader, writer = ctx.Pipe(duplex=False)

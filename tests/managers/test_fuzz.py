@@ -4,9 +4,9 @@ import random
 import socket
 import struct
 import time
+from multiprocessing import connection
 
 import pytest
-from multiprocessing import connection
 
 from tests.managers import _targets
 

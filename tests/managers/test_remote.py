@@ -9,11 +9,12 @@ import ssl
 import struct
 import subprocess
 import sys
-
-import pytest
 from multiprocessing import AuthenticationError, connection
 
+import pytest
+
 from concurrent.processing.managers import BaseManager, SyncManager
+from tests.conftest import QUICK_METHOD
 from tests.managers import _certs, _targets
 from tests.managers.conftest import start_server
 from tests.pool.conftest import METHODS, get_context
@@ -39,7 +40,7 @@ def test_serve_and_connect(tmp_path, method):
 
 
 def test_default_address_is_local():
-    manager = SyncManager(ctx=get_context("fork"))
+    manager = SyncManager(ctx=get_context(QUICK_METHOD))
     manager.start()
     try:
         assert isinstance(manager.address, str)  # a Unix socket path
@@ -57,7 +58,7 @@ def test_non_loopback_needs_an_explicit_authkey(host):
     with pytest.raises(ValueError, match="without an explicit authkey"):
         BaseManager(address=(host, 0)).get_server()
     with pytest.raises(ValueError, match="authkey=secrets.token_bytes"):
-        SyncManager(address=(host, 0), ctx=get_context("fork")).start()
+        SyncManager(address=(host, 0), ctx=get_context(QUICK_METHOD)).start()
 
 
 def test_non_loopback_with_explicit_authkey_serves():

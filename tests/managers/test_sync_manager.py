@@ -7,13 +7,14 @@ import pytest
 from concurrent import _shared
 from concurrent.processing import managers
 from concurrent.processing.managers import SyncManager
+from tests.conftest import QUICK_METHOD
 from tests.managers import _targets
 from tests.pool.conftest import METHODS, get_context
 
 
 @pytest.fixture(scope="module")
 def manager():
-    with SyncManager(ctx=get_context("fork")) as started:
+    with SyncManager(ctx=get_context(QUICK_METHOD)) as started:
         yield started
 
 
@@ -100,7 +101,7 @@ def test_manager_pool(manager):
 
 
 def test_register_with_exposed_and_method_to_typeid():
-    with _targets.StoreManager(ctx=get_context("fork")) as manager:
+    with _targets.StoreManager(ctx=get_context(QUICK_METHOD)) as manager:
         counter = manager.Counter(1)
         assert counter.increment(2) == 3 and counter.get() == 3
         child = counter.child()
@@ -125,7 +126,7 @@ def test_register_rejects_bad_input():
 
 
 def test_shutdown_stops_the_server():
-    manager = SyncManager(ctx=get_context("fork"))
+    manager = SyncManager(ctx=get_context(QUICK_METHOD))
     manager.start()
     shared = manager.list([1])
     process = manager._process

@@ -5,9 +5,10 @@ import os
 
 import pytest
 
+from tests.conftest import START_METHODS
 from tests.pool import _targets
 
-METHODS = ["fork", "spawn", "forkserver"]
+METHODS = START_METHODS
 
 
 def get_context(method):

@@ -10,6 +10,7 @@ from concurrent import _shared
 from concurrent._shared import BrokenPoolError, TimeoutError
 from concurrent.processing._datapath.pickler import UnpicklableError
 from concurrent.processing.pool import Pool, RemoteTraceback
+from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
 from tests.pool.conftest import alive, get_context, receive
 
@@ -117,7 +118,7 @@ def test_bad_arguments_are_named():
         Pool(1, initializer=3)
     with pytest.raises(ValueError, match="maxtasksperchild"):
         Pool(1, maxtasksperchild=0)
-    with Pool(1, context=get_context("fork")) as pool:
+    with Pool(1, context=get_context(QUICK_METHOD)) as pool:
         with pytest.raises(ValueError, match="chunksize must be at least 1, got 0"):
             pool.map(_targets.square, [1], chunksize=0)
         with pytest.raises(TypeError, match="func must be callable"):
@@ -150,7 +151,7 @@ def test_lifecycle_close_join_terminate(ctx):
 
 
 def test_context_manager_terminates():
-    with Pool(1, context=get_context("fork")) as pool:
+    with Pool(1, context=get_context(QUICK_METHOD)) as pool:
         pids = pool._engine.pids()
         assert pool.apply(_targets.square, (4,)) == 16
     pool.join()
@@ -172,7 +173,7 @@ def test_initializer_and_maxtasksperchild(ctx):
 
 
 def test_failing_initializer_breaks_the_pool():
-    with Pool(1, _targets.failing_init, context=get_context("fork")) as pool:
+    with Pool(1, _targets.failing_init, context=get_context(QUICK_METHOD)) as pool:
         with pytest.raises(BrokenPoolError) as info:  # at submission, or from the result
             pool.apply_async(_targets.square, (2,)).get(10)
         assert "initializer" in str(info.value)
@@ -181,7 +182,7 @@ def test_failing_initializer_breaks_the_pool():
 
 
 def test_accepts_a_stdlib_context():
-    with Pool(1, context=multiprocessing.get_context("fork")) as pool:
+    with Pool(1, context=multiprocessing.get_context(QUICK_METHOD)) as pool:
         assert pool.map(_targets.square, [3]) == [9]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from concurrent._shared import WorkerLostError
 from concurrent.processing.pool import Pool
+from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
 from tests.pool.conftest import METHODS, alive, get_context, receive
 
@@ -58,7 +59,7 @@ def _wrapped_die_at(x):
 
 def test_fast_tasks_lose_the_rest_of_their_chunk():
     """Fast tasks are not reported one by one: the error names the range the death hit."""
-    with Pool(2, context=get_context("fork")) as pool:
+    with Pool(2, context=get_context(QUICK_METHOD)) as pool:
         with pytest.raises(WorkerLostError, match=r"one of tasks 11-14"):
             pool.starmap(_targets.die_at, [(x, 12, "exit") for x in range(40)], chunksize=5)
 

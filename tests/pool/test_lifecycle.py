@@ -10,13 +10,14 @@ import pytest
 
 from concurrent._shared import BrokenPoolError
 from concurrent.processing.pool import Pool
+from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
 from tests.pool.conftest import METHODS, alive, get_context
 from tests.pool.test_interrupt import ROOT, _wait_until
 
 
 def test_terminate_fails_a_waiting_imap():
-    pool = Pool(1, context=get_context("fork"))
+    pool = Pool(1, context=get_context(QUICK_METHOD))
     results = pool.imap(_targets.slow_identity, [30, 30], chunksize=1)
     pool.terminate()
     with pytest.raises(BrokenPoolError, match="terminated"):
@@ -27,7 +28,7 @@ def test_terminate_fails_a_waiting_imap():
 
 
 def test_a_dropped_pool_stops_its_workers():
-    pool = Pool(2, context=get_context("fork"))
+    pool = Pool(2, context=get_context(QUICK_METHOD))
     pids = pool._engine.pids()
     assert pool.map(_targets.square, [2]) == [4]
     del pool

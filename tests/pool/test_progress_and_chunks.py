@@ -7,6 +7,7 @@ import pytest
 from concurrent._shared._machinery.pool.chunks import ChunkSizer, map_chunksize
 from concurrent._shared._machinery.pool.progress import ProgressBar, make_reporter
 from concurrent.processing.pool import Pool
+from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
 from tests.pool.conftest import get_context
 
@@ -29,7 +30,7 @@ def test_progress_callable_counts_up_to_total(shared_pool, call):
 
 
 def test_progress_true_is_silent_without_a_terminal(capfd):
-    with Pool(1, context=get_context("fork")) as pool:
+    with Pool(1, context=get_context(QUICK_METHOD)) as pool:
         assert pool.map(_targets.square, range(5), progress=True) == [0, 1, 4, 9, 16]
     assert capfd.readouterr().err == ""
     assert make_reporter(True, io.StringIO()) is None

@@ -7,8 +7,8 @@ import multiprocessing
 import pytest
 
 import concurrent.processing as processing
+from tests.conftest import START_METHODS
 
-START_METHODS = ["fork", "spawn", "forkserver"]
 JOIN_TIMEOUT = 20.0  # seconds; spawn children on a busy 2-core machine can be slow to start
 
 

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import concurrent.processing as processing
+from tests.conftest import START_METHODS
 
 CONTEXT_API = [
     "Process", "Worker", "current_process", "current_worker", "parent_process",
@@ -98,7 +99,7 @@ def test_contexts_pickle_to_the_same_context(ctx):
     assert pickle.loads(pickle.dumps(processing.get_context())) is processing.get_context()
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+@pytest.mark.parametrize("method", START_METHODS)
 def test_backend_switch_example_runs_on_processes(method, tmp_path):
     """examples/backend_switch.py, switched to processes by its one import line."""
     import pathlib

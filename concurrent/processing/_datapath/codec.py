@@ -41,8 +41,7 @@ import struct
 from pickle import dumps as _plain_dumps
 
 from concurrent.processing._datapath import segments as _segments
-from concurrent.processing._datapath.pickler import (
-    PICKLING_ERRORS, Pickler, explain, first_failure)
+from concurrent.processing._datapath.pickler import PICKLING_ERRORS, Pickler, explain, first_failure
 
 __all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "is_plain"]
 

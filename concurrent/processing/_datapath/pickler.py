@@ -126,7 +126,7 @@ def _children(obj, protocol) -> Iterator[tuple[str, object]]:
         return  # pickled by reference: the object itself is the culprit
     try:
         reduced = obj.__reduce_ex__(2 if protocol is None else protocol)
-    except Exception:  # noqa: BLE001 - the object refuses to reduce: it is the culprit
+    except Exception:
         return
     if isinstance(reduced, str) or not isinstance(reduced, tuple):
         return
@@ -190,7 +190,7 @@ def _hint(culprit: object, reason: BaseException) -> str:
 def _short_repr(obj: object) -> str:
     try:
         text = repr(obj)
-    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the pickling error
+    except Exception:
         text = f"<{type(obj).__qualname__} object>"
     return text if len(text) <= _REPR_LIMIT else text[:_REPR_LIMIT - 3] + "..."
 

@@ -10,9 +10,11 @@ behaviour itself (methods, iteration, item access, nesting) is multiprocessing's
 from __future__ import annotations
 
 import threading
-from multiprocessing import managers as _mp, process
+from multiprocessing import managers as _mp
+from multiprocessing import process
 from typing import Any
 
+from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
 from concurrent.processing._managers.transport import client_for, uses_tls
 
@@ -38,11 +40,11 @@ class Portable:
         super().__init__(token, serializer, *args, **kwds)
 
     @property
-    def _Client(self):  # noqa: N802 - the attribute multiprocessing's code calls
+    def _Client(self):
         return client_for(self._token.address, self._tls_required)
 
     @_Client.setter
-    def _Client(self, value) -> None:  # noqa: N802
+    def _Client(self, value) -> None:
         pass  # BaseProxy.__init__ assigns the plain client; the address decides instead
 
     def _connect(self) -> None:
@@ -98,7 +100,7 @@ def make_proxy_type(name: str, exposed) -> type:
     return proxy_type
 
 
-def AutoProxy(token, serializer, manager=None, authkey=None, exposed=None, incref=True,  # noqa: N802
+def AutoProxy(token, serializer, manager=None, authkey=None, exposed=None, incref=True,
               manager_owned=False, tls=None):
     """A proxy for ``token`` exposing what the server says its referent exposes."""
     if exposed is None:
@@ -173,3 +175,7 @@ def portable(proxytype: Any) -> Any:
     if proxytype is None or proxytype is _mp.AutoProxy:
         return AutoProxy
     return _PORTABLE.get(proxytype, proxytype)
+
+
+publish("concurrent.processing.managers", globals(),
+        [name for name in __all__ if name not in ("Portable", "portable")])

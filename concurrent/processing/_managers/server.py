@@ -15,9 +15,11 @@ import socket
 import struct
 import threading
 import time
-from multiprocessing import connection, managers as _mp
+from multiprocessing import connection
+from multiprocessing import managers as _mp
 from typing import Any
 
+from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
 from concurrent.processing._managers.transport import TLSListener
 
@@ -150,3 +152,6 @@ class Server(_mp.Server):
             conn.send(message)
         except Exception as exc:
             _log.info("manager at %r could not answer a client (gone?): %s", self.address, exc)
+
+
+publish("concurrent.processing.managers", globals(), __all__)

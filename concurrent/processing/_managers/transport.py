@@ -21,6 +21,8 @@ from multiprocessing import connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
+from concurrent._shared._machinery.exports import publish
+
 __all__ = ["MAX_FRAME", "SocketConnection", "TLSListener", "authenticate_client",
            "client_for", "use_tls", "uses_tls"]
 
@@ -202,3 +204,6 @@ class TLSListener:
 
     def close(self) -> None:
         self._sock.close()
+
+
+publish("concurrent.processing.managers", globals(), ["use_tls"])

@@ -30,7 +30,15 @@ from concurrent._shared._machinery.pool.results import Outcome
 from concurrent.processing._datapath.codec import BufferCodec
 from concurrent.processing._pool import messages
 from concurrent.processing._pool.messages import (
-    Done, Failed, InitFailed, Partial, Ready, Task, send_frames, take_frames)
+    Done,
+    Failed,
+    InitFailed,
+    Partial,
+    Ready,
+    Task,
+    send_frames,
+    take_frames,
+)
 from concurrent.processing._pool.workers import WorkerHandle, Workers, describe_exit
 from concurrent.processing._start import mp_context
 

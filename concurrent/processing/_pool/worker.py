@@ -24,7 +24,15 @@ from concurrent._shared._machinery.pool.tracebacks import capture
 from concurrent.processing._datapath.codec import BufferCodec
 from concurrent.processing._pool import messages
 from concurrent.processing._pool.messages import (
-    Done, Failed, InitFailed, Partial, Ready, Task, send_frames, take_frames)
+    Done,
+    Failed,
+    InitFailed,
+    Partial,
+    Ready,
+    Task,
+    send_frames,
+    take_frames,
+)
 
 __all__ = ["worker_main"]
 

@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from concurrent._shared._errors import TimeoutError
-from concurrent._shared._pools import AsyncResult
+from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.timeouts import check_timeout
+from concurrent._shared._pools import AsyncResult
 
 __all__ = ["ApplyResult", "IMapIterator", "MapResult", "Outcome", "outcomes"]
 
@@ -254,3 +255,6 @@ class IMapIterator(Iterator):
                                               and self._done >= self._length):
                 self._broken = exc
             self._cond.notify_all()
+
+
+publish("concurrent._shared", globals(), ["ApplyResult", "IMapIterator", "MapResult"])
