@@ -3,8 +3,9 @@
 queue and pipe: small objects from one worker to the parent; queue_256 and queue_4x4: 256-byte
 strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers; lock and
 rlock: acquire/release pairs in one worker; condition: notify/wait round trips between the
-parent and one worker; manager list/dict: item reads through a manager's proxy.  Worker and manager start-up are outside the timed part: these
-figures are the steady-state cost per operation.
+parent and one worker; manager list/dict: item reads through a manager's proxy.  Worker and
+manager start-up are outside the timed part: these figures are the steady-state cost per
+operation.
 """
 
 import time

@@ -21,8 +21,9 @@ from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import PoolState
 from concurrent._shared._machinery.pool.methods import PoolMethods
 from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
-from concurrent.processing._pool.dispatch import Chunk, Dispatcher
+from concurrent.processing._pool.dispatch import Dispatcher
 from concurrent.processing._pool.messages import Task
+from concurrent.processing._pool.schedule import Chunk
 
 __all__ = ["ApplyResult", "AsyncResult", "IMapIterator", "MapResult", "Pool", "RemoteTraceback"]
 
@@ -93,7 +94,7 @@ class Pool(PoolMethods):
         self._engine.codec.check(func, what="func")  # items are checked as they are pulled
 
     def _enqueue(self, chunks: list[Chunk]) -> None:
-        self._engine.pending.extend(chunks)
+        self._engine.enqueue(chunks)
 
     def _enqueued(self) -> None:
         self._engine.wake()

@@ -3,11 +3,8 @@
 The thread waits on every worker's pipe, every worker's sentinel and a wake-up pipe at once, so
 a worker's death is seen the moment it happens: the chunk that worker was running (the first it
 had not answered; workers answer in order) fails with ``WorkerLostError``, chunks queued behind
-it go back to the front of the queue, and a replacement starts.  Behind the chunk it runs, a
-worker is sent at most seven more, only small ones and only while its chunks are short, so
-neither side can block writing to a full pipe while the other also writes, and no chunk waits
-long behind a slow task while another worker idles.  One read takes all that a worker has
-answered, and one write carries all that a worker is sent at once.
+it go back to the front of the queue, and a replacement starts.  Which chunk goes to which
+worker is ``schedule``'s rule.
 
 A segment of shared memory that a dead worker held is reclaimed by the codec; its task, if it
 must run again, is encoded afresh.
@@ -15,14 +12,11 @@ must run again, is encoded afresh.
 
 from __future__ import annotations
 
-import collections
 import logging
 import os
 import selectors
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
@@ -36,56 +30,28 @@ from concurrent.processing._pool.messages import (
     Partial,
     Ready,
     Task,
-    send_frames,
-    take_frames,
 )
+from concurrent.processing._pool.schedule import Chunk, Schedule
 from concurrent.processing._pool.workers import WorkerHandle, Workers, describe_exit
 from concurrent.processing._start import mp_context
 
-__all__ = ["Chunk", "Dispatcher"]
+__all__ = ["Dispatcher"]
 
 _log = logging.getLogger("concurrent.processing.pool")
-_PREFETCH_LIMIT = 8 * 1024  # bytes per queued chunk: far below a socketpair's buffer, so
-_PREFETCH_DEPTH = 8  # ... sending up to this many chunks to one worker never blocks
-_SHORT_CHUNK = 0.005  # seconds: a worker whose last chunk ran shorter may get chunks queued
 _STARTUP_FAILURES = 3  # workers in a row dying before they are ready: the pool is broken
-
-
-@dataclass(eq=False)
-class Chunk:
-    """Consecutive tasks of one submission, sent to a worker in one message.
-
-    ``start``/``count`` cover the tasks not answered yet; they shrink as a worker reports
-    tasks one by one, and ``offset`` counts the tasks of ``payload`` answered before.
-    """
-
-    job: Any  # a results object: deliver(start, count, outcome, payload) / abandon(exc)
-    start: int
-    count: int
-    payload: bytes
-    task: Task  # what ``payload`` encodes, to encode again if a dead worker took it
-    on_done: Callable[[int, float | None], None] | None = None  # the imap feeder's accounting
-    offset: int = 0
-    size: int = 0  # tasks in the whole chunk (set from count)
-    exact: bool = True  # a dying worker was running exactly task ``start``, and no later one
-
-    def __post_init__(self) -> None:
-        self.size = self.size or self.count
 
 
 class Dispatcher:
     """The queue of chunks, the workers, and the thread that joins them together.
 
-    ``lifecycle.lock`` guards the queue (``pending``), the workers and the state; the pool
-    queues chunks under it (``pending.extend``) and then calls ``wake``.
+    ``lifecycle.lock`` guards the queue, the workers and the state; the pool queues chunks
+    under it (``enqueue``) and then calls ``wake``.
     """
 
     def __init__(self, method: str | None, processes: int, initializer: Callable | None,
                  initargs: Iterable, maxtasks: int | None) -> None:
         self.lifecycle = Lifecycle()
-        self.pending: collections.deque[Chunk] = collections.deque()
-        self._size = processes
-        self._maxtasks = maxtasks
+        self._schedule = Schedule(maxtasks)
         self._startup_failures = 0
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -105,6 +71,10 @@ class Dispatcher:
     def encode(self, task: Task) -> bytes:
         """The payload of ``task``: large buffers in it go to shared memory."""
         return self.codec.dumps(tuple(task), what="task", look_in=task.items)
+
+    def enqueue(self, chunks: Iterable[Chunk]) -> None:
+        """Queue chunks behind the others (call with ``lifecycle.lock`` held, then ``wake``)."""
+        self._schedule.pending.extend(chunks)
 
     def discard(self, chunks: Iterable[Chunk]) -> None:
         """Give back the shared memory of chunks no worker will read (a no-op for most)."""
@@ -142,9 +112,6 @@ class Dispatcher:
         if not self._thread.is_alive():
             self._reap_all()
 
-    def is_alive(self) -> bool:
-        return self._thread.is_alive()
-
     def pids(self) -> list[int]:
         with self.lifecycle.lock:
             return self._workers.pids()
@@ -171,8 +138,8 @@ class Dispatcher:
         with self.lifecycle.lock:
             if self.lifecycle.stopped:
                 return False
-            self._assign()
-            finishing = (self.lifecycle.finishing and not self.pending
+            self._schedule.assign(self._workers.by_sentinel.values())
+            finishing = (self.lifecycle.finishing and not self._schedule.pending
                          and not any(w.outstanding for w in self._workers.by_sentinel.values()))
             self._asleep = not finishing
         if finishing:
@@ -196,57 +163,9 @@ class Dispatcher:
                 self._on_exit(worker)
         return True
 
-    def _assign(self) -> None:
-        # Idle workers first; then, round by round, more chunks to busy ones, so they never
-        # wait on us.  Each worker's new chunks go out in one write.
-        batches: dict[WorkerHandle, list[Chunk]] = {}
-        workers = self._workers.by_sentinel.values()
-        for prefetch in (False,) + (True,) * (_PREFETCH_DEPTH - 1):
-            assigned = False
-            for worker in workers:
-                if not self.pending:
-                    break
-                if self._may_send(worker, self.pending[0], prefetch):
-                    chunk = self.pending.popleft()
-                    worker.outstanding.append(chunk)
-                    worker.sent += 1
-                    batches.setdefault(worker, []).append(chunk)
-                    assigned = True
-            if prefetch and not assigned:
-                break  # every worker is full (or the queue is empty)
-        for worker, chunks in batches.items():
-            frames = []
-            for chunk in chunks:
-                if chunk.offset:
-                    frames.append(messages.resume_frame(chunk.offset))
-                frames.append(chunk.payload)
-            try:
-                send_frames(worker.conn.fileno(), *frames)
-            except OSError:  # it died; its sentinel tells us next
-                for _ in chunks:
-                    worker.outstanding.pop()
-                worker.sent -= len(chunks)
-                self.pending.extendleft(reversed(chunks))
-
-    def _may_send(self, worker: WorkerHandle, chunk: Chunk, prefetch: bool) -> bool:
-        if self._maxtasks is not None and worker.sent >= self._maxtasks:
-            return False
-        if not prefetch:
-            return not worker.outstanding
-        # Queue a little work behind a busy worker only when its chunks are known to be short:
-        # a chunk queued behind a long task would wait while another worker idles.
-        return (0 < len(worker.outstanding) < _PREFETCH_DEPTH and worker.ready
-                and worker.last_seconds is not None and worker.last_seconds < _SHORT_CHUNK
-                and len(chunk.payload) <= _PREFETCH_LIMIT)
-
     def _on_answers(self, worker: WorkerHandle) -> None:
         """Handle every message the worker sent so far: one read, not two per message."""
-        try:
-            data = os.read(worker.conn.fileno(), messages.READ_SIZE)
-        except OSError:
-            return  # the worker is gone; its sentinel fires next
-        worker.inbox += data
-        for frame in take_frames(worker.inbox):
+        for frame in self._workers.read(worker):
             try:
                 message = messages.from_wire(self.codec.loads(frame))
             except Exception as exc:  # a result that cannot be unpickled here
@@ -288,7 +207,7 @@ class Dispatcher:
         with self.lifecycle.lock:
             self._workers.by_sentinel.pop(process.sentinel, None)
             lost = worker.outstanding.popleft() if worker.outstanding else None
-            self.pending.extendleft(reversed(worker.outstanding))
+            self._schedule.requeue(worker.outstanding)
             worker.outstanding.clear()
         name, pid, exitcode = process.name, process.pid, process.exitcode
         self._workers.close(worker)
@@ -305,7 +224,7 @@ class Dispatcher:
         with self.lifecycle.lock:
             state = self.lifecycle.state
             replace = state is PoolState.RUNNING or (state is PoolState.CLOSED and (
-                self.pending or self.lifecycle.feeders))
+                self._schedule.pending or self.lifecycle.feeders))
         if replace:
             self._add_worker()
 
@@ -317,7 +236,7 @@ class Dispatcher:
             rest = Chunk(lost.job, lost.start + 1, lost.count - 1, self.encode(lost.task),
                          lost.task, lost.on_done, lost.offset + 1, lost.size)
             with self.lifecycle.lock:
-                self.pending.appendleft(rest)
+                self._schedule.requeue([rest])
             lost.count, lost.on_done = 1, None
         last = lost.start + lost.count - 1
         which = f"task {lost.start}" if lost.count == 1 else f"one of tasks {lost.start}-{last}"
@@ -329,16 +248,9 @@ class Dispatcher:
         lost.job.deliver(lost.start, lost.count, Outcome.ERROR, error)
 
     def _drain(self, worker: WorkerHandle) -> None:
-        """Take the answers a dead worker sent before it died (without ever blocking)."""
-        fd = worker.conn.fileno()
+        """Take the answers a dead worker sent before it died."""
         try:
-            os.set_blocking(fd, False)
-            while data := os.read(fd, messages.READ_SIZE):
-                worker.inbox += data
-        except OSError:  # the end of the data (or of the pipe): all read
-            pass
-        try:
-            for frame in take_frames(worker.inbox):
+            for frame in self._workers.drain(worker):
                 if not worker.outstanding:
                     break
                 self._handle(worker, messages.from_wire(self.codec.loads(frame)))
@@ -372,8 +284,8 @@ class Dispatcher:
 
     def _abandon_all(self, error: BaseException) -> None:
         with self.lifecycle.lock:
-            chunks = list(self.pending)
-            self.pending.clear()
+            chunks = list(self._schedule.pending)
+            self._schedule.pending.clear()
             for worker in self._workers.by_sentinel.values():
                 chunks += worker.outstanding
                 worker.outstanding.clear()

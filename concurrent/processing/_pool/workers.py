@@ -18,7 +18,7 @@ from multiprocessing import connection as _mp_connection
 from typing import Any
 
 from concurrent.processing._datapath.codec import BufferCodec
-from concurrent.processing._pool.messages import STOP
+from concurrent.processing._pool.messages import READ_SIZE, STOP, take_frames
 from concurrent.processing._pool.worker import worker_main
 from concurrent.processing._start import mp_context
 from concurrent.processing.process import PROCESS_CLASSES
@@ -123,6 +123,26 @@ class Workers:
                 process.join(5)
             self.close(worker)
         return workers
+
+    def read(self, worker: WorkerHandle) -> list[bytes]:
+        """The complete frames ``worker`` sent so far (one read takes them all)."""
+        try:
+            data = os.read(worker.conn.fileno(), READ_SIZE)
+        except OSError:
+            return []  # the worker is gone; its sentinel fires next
+        worker.inbox += data
+        return take_frames(worker.inbox)
+
+    def drain(self, worker: WorkerHandle) -> list[bytes]:
+        """The frames a dead worker sent before it died (read without ever blocking)."""
+        fd = worker.conn.fileno()
+        try:
+            os.set_blocking(fd, False)
+            while data := os.read(fd, READ_SIZE):
+                worker.inbox += data
+        except OSError:  # the end of the data (or of the pipe): all read
+            pass
+        return take_frames(worker.inbox)
 
     def pids(self) -> list[int]:
         return [worker.process.pid for worker in self.by_sentinel.values()]
