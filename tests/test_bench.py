@@ -306,7 +306,7 @@ def test_unavailable_backend_and_missing_name_are_reported():
     del without_queue["Queue"]
     backends = {
         STDLIB_THREADING: threading_backend,
-        OURS_THREADING: Backend(OURS_THREADING, "thread", without_queue, OURS_THREADING),
+        OURS_THREADING: Backend(OURS_THREADING, False, without_queue, OURS_THREADING),
         STDLIB_PROCESSING: threading_backend,
         OURS_PROCESSING: UnavailableError("concurrent.processing has no get_context yet"),
     }

@@ -50,7 +50,7 @@ class Backend:
     """One mode's API: ``get(name)`` returns the object the mode uses for ``name``."""
 
     mode: str
-    kind: str  # "thread" or "process"
+    processes: bool  # its workers are processes (else threads)
     names: dict = field(repr=False)
     source: str = ""
 
@@ -65,7 +65,7 @@ class Backend:
 
     @property
     def is_process(self) -> bool:
-        return self.kind == "process"
+        return self.processes
 
 
 API_NAMES = ("Worker", "Queue", "Pipe", "Lock", "RLock", "Condition", "Pool", "Manager")
@@ -86,7 +86,7 @@ def _stdlib_threading() -> Backend:
         "Pool": dummy.Pool,
         "Manager": dummy.Manager,
     }
-    return Backend(STDLIB_THREADING, "thread", names, "threading")
+    return Backend(STDLIB_THREADING, False, names, "threading")
 
 
 def _stdlib_processing(method: str) -> Backend:
@@ -95,14 +95,12 @@ def _stdlib_processing(method: str) -> Backend:
     context = multiprocessing.get_context(method)
     names = {name: getattr(context, name) for name in API_NAMES if name != "Worker"}
     names["Worker"] = context.Process
-    return Backend(STDLIB_PROCESSING, "process", names, f"multiprocessing ({method})")
+    return Backend(STDLIB_PROCESSING, True, names, f"multiprocessing ({method})")
 
 
 def _exported(source, label: str) -> dict:
-    """The API names ``source`` has; ``Worker`` falls back to the contract's ``Process``."""
+    """The API names ``source`` has."""
     names = {name: getattr(source, name) for name in API_NAMES if hasattr(source, name)}
-    if "Worker" not in names and hasattr(source, "Process"):
-        names["Worker"] = source.Process
     if not names:
         raise UnavailableError(f"{label} exports none of {', '.join(API_NAMES)} yet")
     return names
@@ -118,22 +116,19 @@ def _import(module_name: str):
 
 def _ours_threading() -> Backend:
     module = _import(OURS_THREADING)
-    return Backend(OURS_THREADING, "thread", _exported(module, OURS_THREADING), OURS_THREADING)
+    return Backend(OURS_THREADING, False, _exported(module, OURS_THREADING), OURS_THREADING)
 
 
 def _ours_processing(method: str) -> Backend:
     module = _import(OURS_PROCESSING)
-    get_context = getattr(module, "get_context", None)
-    if get_context is None:
-        raise UnavailableError(f"{OURS_PROCESSING} has no get_context yet")
     try:
-        context = get_context(method)
+        context = module.get_context(method)
     except Exception as exc:
         raise UnavailableError(
             f"{OURS_PROCESSING}.get_context({method!r}) failed: {type(exc).__name__}: {exc}"
         ) from None
     label = f"{OURS_PROCESSING} ({method})"
-    return Backend(OURS_PROCESSING, "process", _exported(context, label), label)
+    return Backend(OURS_PROCESSING, True, _exported(context, label), label)
 
 
 def load_backend(mode: str, start_method: str) -> Backend:

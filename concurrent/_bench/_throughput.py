@@ -9,6 +9,7 @@ operation.
 """
 
 import time
+from collections.abc import Callable
 from functools import partial
 
 from concurrent._bench import _workloads
@@ -201,13 +202,12 @@ def _condition(backend: Backend, count: int, timeout: float) -> float:
     return elapsed
 
 
-def _manager(kind: str):
+def _manager(make: Callable):
+    """Item reads through a proxy of ``make(manager)`` (ten items, keys 0 to 9)."""
+
     def measure(backend: Backend, count: int, timeout: float) -> float:
         with running_manager(backend) as manager:
-            if kind == "list":
-                shared = manager.list(range(10))
-            else:
-                shared = manager.dict({key: key for key in range(10)})
+            shared = make(manager)
             started = time.perf_counter()
             for index in range(count):
                 shared[index % 10]
@@ -230,8 +230,8 @@ MEASURES = {
     "lock": _acquire_release("Lock"),
     "rlock": _acquire_release("RLock"),
     "condition": _condition,
-    "manager_list": _manager("list"),
-    "manager_dict": _manager("dict"),
+    "manager_list": _manager(lambda manager: manager.list(range(10))),
+    "manager_dict": _manager(lambda manager: manager.dict({key: key for key in range(10)})),
 }
 
 

@@ -34,6 +34,7 @@ stays until the resource tracker removes it at exit.
 
 from __future__ import annotations
 
+import enum
 import io
 import os
 import pickle
@@ -55,7 +56,18 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RAW = (bytes, bytearray, memoryview)
 _CONTAINERS = (tuple, list, dict)
 _LOOK_INTO = frozenset(_RAW + _CONTAINERS)
-_KINDS = {bytes: "y", bytearray: "a", memoryview: "v"}
+
+
+class _Ref(enum.IntEnum):
+    """What a persistent id in a payload's pickle stands for (an int in the pickle itself)."""
+
+    INLINE_VIEW = 0  # a small memoryview, carried in the id: (kind, data, format, shape, ro)
+    BYTES = 1  # a region of the segment: (kind, offset, nbytes, format, shape, readonly)
+    BYTEARRAY = 2
+    VIEW = 3
+
+
+_KINDS = {bytes: int(_Ref.BYTES), bytearray: int(_Ref.BYTEARRAY), memoryview: int(_Ref.VIEW)}
 _SCAN_LIMIT = 256  # items of a container looked at for large raw buffers
 _REF = struct.Struct("=iQ")  # slot (-1: unpooled), segment size
 
@@ -120,7 +132,8 @@ class _Collector:
                 return None  # pickling then fails as in the stdlib: memoryview is not picklable
             view.cast("B").cast(view.format, view.shape)  # the receiver must be able to rebuild it
             if view.nbytes < self.threshold:
-                return ("m", view.tobytes(), view.format, view.shape, view.readonly)
+                return (int(_Ref.INLINE_VIEW), view.tobytes(), view.format, view.shape,
+                        view.readonly)
         elif view.nbytes < self.threshold:
             self.references -= 1
             return None
@@ -160,15 +173,15 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, ref):
         kind = ref[0]
-        if kind == "m":
+        if kind == _Ref.INLINE_VIEW:
             _, data, fmt, shape, readonly = ref
             view = memoryview(bytearray(data))
         else:
             _, offset, nbytes, fmt, shape, readonly = ref
             view = self.view[offset:offset + nbytes]
-            if kind == "y":
+            if kind == _Ref.BYTES:
                 return bytes(view)
-            if kind == "a":
+            if kind == _Ref.BYTEARRAY:
                 return bytearray(view)
             if self.copy:
                 view = memoryview(bytearray(view))

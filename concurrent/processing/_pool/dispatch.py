@@ -32,7 +32,7 @@ from concurrent.processing._pool.messages import (
     Task,
 )
 from concurrent.processing._pool.schedule import Chunk, Schedule
-from concurrent.processing._pool.workers import WorkerHandle, Workers, describe_exit
+from concurrent.processing._pool.workers import Watched, WorkerHandle, Workers, describe_exit
 from concurrent.processing._start import mp_context
 
 __all__ = ["Dispatcher"]
@@ -57,7 +57,7 @@ class Dispatcher:
         os.set_blocking(self._wake_w, False)
         self._asleep = False
         self._selector = selectors.DefaultSelector()
-        self._selector.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
+        self._selector.register(self._wake_r, selectors.EVENT_READ, (Watched.WAKE, None))
         self.codec = BufferCodec.for_channel(ctx=mp_context(method))
         self._workers = Workers(method, initializer, initargs, maxtasks, self._selector,
                                 lambda: (self._wake_r, self._wake_w))
@@ -151,13 +151,13 @@ class Dispatcher:
         # Answers first: a worker that answered and then exited must not lose that answer.
         for key, _mask in events:
             kind, worker = key.data
-            if kind == "answer" and worker.process.sentinel in self._workers.by_sentinel:
+            if kind is Watched.ANSWER and worker.process.sentinel in self._workers.by_sentinel:
                 self._on_answers(worker)
         for key, _mask in events:
             kind, worker = key.data
-            if kind == "wake":
+            if kind is Watched.WAKE:
                 os.read(self._wake_r, 4096)
-            elif kind == "exit" and worker.process.sentinel in self._workers.by_sentinel:
+            elif kind is Watched.EXIT and worker.process.sentinel in self._workers.by_sentinel:
                 if self.lifecycle.stopped:  # e.g. its initializer failed: the pool is broken,
                     break  # so its chunks fail with BrokenPoolError, not WorkerLostError
                 self._on_exit(worker)

@@ -8,6 +8,7 @@ wake-up pipe; it closes them first thing.
 from __future__ import annotations
 
 import collections
+import enum
 import itertools
 import os
 import selectors
@@ -23,7 +24,15 @@ from concurrent.processing._pool.worker import worker_main
 from concurrent.processing._start import mp_context
 from concurrent.processing.process import PROCESS_CLASSES
 
-__all__ = ["WorkerHandle", "Workers", "describe_exit"]
+__all__ = ["Watched", "WorkerHandle", "Workers", "describe_exit"]
+
+
+class Watched(enum.Enum):
+    """What a descriptor in the pool thread's selector stands for."""
+
+    ANSWER = "a worker's pipe: it sent something"
+    EXIT = "a worker's sentinel: it ended"
+    WAKE = "the wake-up pipe: the queue or the state changed"
 
 
 @dataclass(eq=False)
@@ -41,7 +50,7 @@ class WorkerHandle:
 
 class Workers:
     """Starts workers and keeps them by sentinel; the pool thread watches them with
-    ``selector``, which gets ``("answer", worker)`` and ``("exit", worker)`` keys.
+    ``selector``, which gets ``(Watched.ANSWER, worker)`` and ``(Watched.EXIT, worker)`` keys.
 
     The dict is read and changed under the pool's lock (the caller's), except by ``reap_all``.
     """
@@ -75,8 +84,8 @@ class Workers:
         process.start()
         child.close()
         worker = WorkerHandle(process, parent)
-        self._selector.register(parent.fileno(), selectors.EVENT_READ, ("answer", worker))
-        self._selector.register(process.sentinel, selectors.EVENT_READ, ("exit", worker))
+        self._selector.register(parent.fileno(), selectors.EVENT_READ, (Watched.ANSWER, worker))
+        self._selector.register(process.sentinel, selectors.EVENT_READ, (Watched.EXIT, worker))
         return worker
 
     def forget(self, worker: WorkerHandle) -> None:
