@@ -3,7 +3,6 @@
 # Generated from the export table in __init__.py by
 # python -m concurrent._shared._machinery.stubs; do not edit.
 
-
 from concurrent._shared._backend import Backend as Backend
 from concurrent._shared._backend import Capability as Capability
 from concurrent._shared._backend import LockConvention as LockConvention

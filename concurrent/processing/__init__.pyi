@@ -3,7 +3,6 @@
 # Generated from the export table in __init__.py by
 # python -m concurrent._shared._machinery.stubs; do not edit.
 
-
 from concurrent._shared._errors import BrokenPoolError as BrokenPoolError
 from concurrent._shared._errors import TimeoutError as TimeoutError
 from concurrent._shared._errors import WorkerLostError as WorkerLostError

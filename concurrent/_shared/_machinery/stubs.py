@@ -34,10 +34,11 @@ def render_stub(package: str, table: Mapping[str, Export], docstring: str) -> st
             owner, _, rest = export.attribute.partition(".")
             assignments.append(f"{name} = _{owner}.{rest}")
         names.append(name)
-    lines = [f'"""{docstring}"""', "", "# Generated from the export table in __init__.py by",
-             "# python -m concurrent._shared._machinery.stubs; do not edit.", "", "import sys",
-             ""]
     imports, assignments, names = blocks.pop(None, (set(), [], []))
+    lines = [f'"""{docstring}"""', "", "# Generated from the export table in __init__.py by",
+             "# python -m concurrent._shared._machinery.stubs; do not edit.", ""]
+    if blocks:  # names only some Python versions have
+        lines += ["import sys", ""]
     lines += sorted(imports) + [""] + assignments + ["", "__all__ = ["]
     lines += [f"    {name!r}," for name in names] + ["]"]
     for since in sorted(blocks):
