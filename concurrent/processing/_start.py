@@ -37,11 +37,13 @@ class _BoundClass(ABCMeta):
     (``isinstance(get_context("fork").JoinableQueue(), get_context("spawn").Queue)`` holds, as
     it does for their unbound classes), and pickle finds it through ``copyreg`` below."""
 
+    # Plain (nominal) checks against the class it binds: going through the ABC machinery would
+    # recurse, for that class's check consults its subclasses, the bound class among them.
     def __instancecheck__(cls, instance: object) -> bool:
-        return isinstance(instance, cls.__mro__[1])
+        return type.__instancecheck__(cls.__mro__[1], instance)
 
     def __subclasscheck__(cls, subclass: type) -> bool:
-        return issubclass(subclass, cls.__mro__[1])
+        return type.__subclasscheck__(cls.__mro__[1], subclass)
 
 
 _bound: dict[tuple[type, str], type] = {}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import subprocess
 import sys
 
 import pytest
 
 import concurrent.processing as processing
-from tests.conftest import START_METHODS
+from tests.conftest import QUICK_METHOD, START_METHODS
 
 CONTEXT_API = [
     "Process", "Worker", "current_process", "current_worker", "parent_process",
@@ -124,3 +125,22 @@ def test_backend_switch_example_runs_on_processes(method, tmp_path):
 def test_all_lists_exactly_the_lazy_exports():
     assert sorted(processing.__all__) == sorted(processing._EXPORTS)
     assert set(dir(processing)) >= set(processing.__all__)
+
+
+def test_a_contexts_classes_are_the_packages_bound_to_its_method():
+    import _thread
+
+    import concurrent._shared as shared
+
+    spawn, fork = processing.get_context("spawn"), processing.get_context(QUICK_METHOD)
+    assert spawn.Queue is spawn.Queue  # made once
+    assert issubclass(spawn.Queue, processing.Queue) and spawn.Queue._start_method == "spawn"
+    assert processing.get_context().Queue is processing.Queue  # the default binds nothing
+    queue = fork.JoinableQueue()
+    assert isinstance(queue, processing.Queue) and isinstance(queue, spawn.Queue)
+    assert spawn.Lock.__name__ == "Lock"
+    assert spawn.Lock.__module__ == "concurrent.processing.synchronize"
+    assert pickle.loads(pickle.dumps(spawn.Lock)) is spawn.Lock
+    # The contract's ABCs still answer for other types once bound classes exist.
+    assert not isinstance(_thread.allocate_lock(), shared.RLock)
+    assert isinstance(_thread.RLock(), shared.RLock)
