@@ -52,6 +52,7 @@ from concurrent.processing._managers.server import Server
 from concurrent.processing._managers.transport import client_for, use_tls
 from concurrent.processing.context import DEFAULT
 from concurrent.processing.pool import Pool
+from concurrent.threading import _queues as _thread_queues
 
 __all__ = [
     "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "BaseManager", "BaseProxy",
@@ -170,12 +171,16 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
 
 class SyncManager(BaseManager, _mp.SyncManager):
     """A manager with list, dict, Namespace, Queue, JoinableQueue, the primitives, Value,
-    Array and Pool (``concurrent.processing.pool.Pool``)."""
+    Array and Pool (``concurrent.processing.pool.Pool``).
+
+    Its queues are ``concurrent.threading``'s (the stdlib's ``queue.Queue`` with ``close()``), so
+    a managed queue closes like a process queue."""
 
 
+_OURS = {"Pool": Pool, "Queue": _thread_queues.Queue,
+         "JoinableQueue": _thread_queues.JoinableQueue}
 for _typeid, (_callable, _exposed, _method_to_typeid, _proxytype) in list(
         _mp.SyncManager._registry.items()):
-    SyncManager.register(_typeid, Pool if _typeid == "Pool" else _callable, _proxytype,
-                         _exposed, _method_to_typeid,
-                         create_method=hasattr(_mp.SyncManager, _typeid))
+    SyncManager.register(_typeid, _OURS.get(_typeid, _callable), _proxytype, _exposed,
+                         _method_to_typeid, create_method=hasattr(_mp.SyncManager, _typeid))
 del _typeid, _callable, _exposed, _method_to_typeid, _proxytype

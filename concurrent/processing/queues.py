@@ -19,6 +19,7 @@ One difference from ``multiprocessing.Queue``: ``join_thread()`` raises ``ValueE
 
 from __future__ import annotations
 
+from multiprocessing import queues as _mp_queues
 from multiprocessing.context import assert_spawning
 
 from concurrent import _shared
@@ -27,6 +28,7 @@ from concurrent.processing._datapath.codec import BufferCodec, is_plain
 from concurrent.processing._datapath.overflow import Overflow
 from concurrent.processing._datapath.ring import Kind, Ring
 from concurrent.processing._start import mp_context
+from concurrent.processing.connection import Pipe
 
 __all__ = ["JoinableQueue", "Queue", "SimpleQueue"]
 
@@ -71,10 +73,16 @@ class Queue(_shared.Queue):
         return (f"<{type(self).__module__}.{type(self).__qualname__} maxsize={self._maxsize} "
                 f"items={self.qsize()}>")
 
+    def _refuse_closed(self) -> None:
+        raise ValueError(f"Queue {self!r} is closed")
+
     def put(self, obj, block: bool = True, timeout: float | None = None) -> None:
-        """Append ``obj``; ``Full`` if no room came in time, a pickling error at once."""
+        """Append ``obj``; ``Full`` if no room came in time, a pickling error at once.
+
+        ``ValueError`` after ``close()`` in this process.
+        """
         if self._closed:
-            raise ValueError(f"{self!r} is closed")
+            self._refuse_closed()
         if block and timeout is not None:
             check_timeout(timeout)
         payload = self._codec.dumps(obj, what="item")
@@ -111,7 +119,12 @@ class Queue(_shared.Queue):
         self._ring.push(payload, kind, True, None, counted=True)
 
     def get(self, block: bool = True, timeout: float | None = None):
-        """Remove and return the oldest item; ``Empty`` if none came in time."""
+        """Remove and return the oldest item; ``Empty`` if none came in time.
+
+        ``ValueError`` after ``close()`` in this process.
+        """
+        if self._closed:
+            self._refuse_closed()
         if block and timeout is not None:
             check_timeout(timeout)
         kind, value = self._ring.pop(block, timeout)
@@ -130,7 +143,10 @@ class Queue(_shared.Queue):
         return 0 < self._maxsize <= self.qsize()
 
     def close(self) -> None:
-        """This process will put no more items (items already put stay for consumers)."""
+        """This process is done with the queue: its ``put`` and ``get`` raise from now on.
+
+        Items already put stay for the other processes' consumers.
+        """
         self._closed = True
 
     def join_thread(self) -> None:
@@ -151,11 +167,56 @@ class Queue(_shared.Queue):
             self._overflow.cancel()
 
 
-class SimpleQueue(Queue, _shared.SimpleQueue):
-    """An unbounded FIFO queue between processes: ``put``, ``get``, ``empty``, ``close``."""
+class SimpleQueue(_mp_queues.SimpleQueue, _shared.SimpleQueue):
+    """An unbounded FIFO queue between processes: ``put``, ``get``, ``empty``, ``close``.
+
+    multiprocessing's: a pipe and two locks, so libraries that read its pipe (the stdlib's
+    ``ProcessPoolExecutor`` waits on ``_reader``) work with it.  Its ends encode with a codec of
+    its own: a bad item raises in ``put``, naming its bad part, and buffers of 64 KiB or more
+    travel through pooled shared memory, as through a ``Queue``.  After ``close()`` its ``put``,
+    ``get`` and ``empty`` raise ``OSError``, as multiprocessing's do.
+    """
+
+    _start_method: str | None = None
 
     def __init__(self) -> None:
-        super().__init__(0)
+        ctx = mp_context(self._start_method)
+        self._reader, self._writer = Pipe(duplex=False)
+        self._rlock, self._wlock = ctx.Lock(), ctx.Lock()
+        self._codec = BufferCodec.for_channel(ctx=ctx)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._reader._codec = self._writer._codec = self._codec  # also for _reader.recv()
+        self._poll = self._reader.poll
+
+    def __getstate__(self):
+        assert_spawning(self)
+        return self._reader, self._writer, self._rlock, self._wlock, self._codec
+
+    def __setstate__(self, state) -> None:
+        self._reader, self._writer, self._rlock, self._wlock, self._codec = state
+        self._setup()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__qualname__} at {id(self):#x}>"
+
+    def put(self, obj) -> None:
+        """Append ``obj``; a pickling error raises here and nothing is sent."""
+        self._writer._check_closed()
+        payload = self._codec.dumps(obj, what="item")
+        try:
+            with self._wlock:
+                self._writer.send_bytes(payload)
+        except BaseException:
+            self._codec.discard(payload)
+            raise
+
+    def get(self):
+        """Remove and return the oldest item, waiting while the queue is empty."""
+        with self._rlock:
+            payload = self._reader.recv_bytes()
+        return self._codec.loads(payload)
 
 
 class JoinableQueue(Queue, _shared.JoinableQueue):

@@ -82,3 +82,24 @@ def test_task_done_too_often_raises(backend):
     jobs.task_done()
     with pytest.raises(ValueError):
         jobs.task_done()
+
+
+@pytest.mark.parametrize("kind", ["Queue", "JoinableQueue"])
+def test_a_closed_queue_refuses_put_and_get_at_once(backend, kind):
+    queue = getattr(backend, kind)()
+    queue.put("left")
+    queue.close()
+    for call in (lambda: queue.put("more"), queue.get, lambda: queue.get(timeout=5),
+                 lambda: queue.put_nowait("more"), queue.get_nowait):
+        with pytest.raises(ValueError, match="closed"):
+            call()
+    queue.join_thread()  # allowed once closed; nothing to wait for here
+    queue.cancel_join_thread()
+
+
+def test_a_closed_simple_queue_raises_oserror_as_a_closed_pipe_does(backend):
+    queue = backend.SimpleQueue()
+    queue.close()
+    for call in (lambda: queue.put(1), queue.get, queue.empty):
+        with pytest.raises(OSError):
+            call()

@@ -69,7 +69,7 @@ def test_large_buffers_cross_to_a_child_and_back(pctx):
 
 
 def test_an_end_sent_after_the_child_started_keeps_sharing_buffers(pctx):
-    queue = pctx.SimpleQueue()
+    queue = pctx.Queue()
     child = pctx.Process(target=_targets.echo_connection_from_queue, args=(queue,), daemon=True)
     child.start()
     here, there = pctx.Pipe()

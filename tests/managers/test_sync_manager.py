@@ -170,3 +170,13 @@ def test_proxy_used_from_threads(manager):
         thread.join(30)
         assert not thread.is_alive()
     assert len(counter) == 80
+
+
+def test_a_closed_managed_queue_refuses_put_and_get_at_once(manager):
+    queue = manager.Queue()
+    queue.put(1)
+    queue.close()
+    with pytest.raises(ValueError, match="closed"):
+        queue.put(2)
+    with pytest.raises(ValueError, match="closed"):
+        queue.get()
