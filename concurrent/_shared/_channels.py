@@ -57,7 +57,7 @@ class Connection(ABC):
         """True if there is data to read now or within ``timeout`` (``None`` waits forever).
 
         A closed peer counts as data (``recv`` would raise ``EOFError`` at once); a negative
-        timeout raises ``ValueError``.
+        timeout does not wait, as in multiprocessing.
         """
 
     @abstractmethod

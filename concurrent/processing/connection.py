@@ -2,24 +2,21 @@
 
 ``Connection`` is multiprocessing's, except that ``send`` encodes through the package's codec
 (``_datapath.codec``: an error names the bad part of the object before anything is written),
-and ``poll`` refuses a negative timeout and
-waits with one ``select.poll`` object kept per connection (the stdlib builds a selector per
-call, about half the time of receiving a small message).
-``recv_bytes_into`` raises ``BufferTooShort``, multiprocessing's class, which the shared
-interface re-exports.  ``Listener`` and ``Client`` authenticate with an HMAC challenge when given
-an ``authkey``; with ``authkey=None`` (the stdlib's default) no authentication takes place.
+and ``poll`` waits with one ``select.poll`` object kept per connection (the stdlib builds a
+selector per call, about half the time of receiving a small message).  ``recv_bytes_into``
+raises ``BufferTooShort``, multiprocessing's class, which the shared interface re-exports.
+``Listener`` and ``Client`` authenticate with an HMAC challenge when given an ``authkey``; with
+``authkey=None`` (the stdlib's default) no authentication takes place.
 
-The ends of a ``Pipe()`` send through a ``BufferCodec``: a small object still travels as an
-ordinary pickle, but buffers of 32 MiB or more (bytes, bytearray, memoryview, numpy arrays) go
-into a shared-memory segment that the receiver maps and unlinks, and only its name crosses the
-pipe.  The codec has no segment pool: a pool costs a semaphore and a shared table per pipe,
-which made ``Pipe()`` several times slower to create than the stdlib's and put every pipe's
-garbage collection through the resource tracker (see CPython gh-109629); queues and pools,
-which move many large buffers, keep one.  Without a pool every segment is fresh, and faulting
-in fresh pages costs more than the pipe copy below tens of megabytes (measured with
-``python -m concurrent bench --sections payloads``), hence the high threshold.
-``Listener``/``Client`` connections keep plain pickles: their peer may be the stdlib, or another
-host.
+The ends of a ``Pipe()`` are a socket pair (one-way pipes too), and a small object travels as
+an ordinary pickle.  Buffers of 32 MiB or more (bytes, bytearray, memoryview, numpy arrays) go
+into a nameless shared-memory segment (a memfd) whose file descriptor follows the message over
+the socket (``SCM_RIGHTS``): the receiver maps it, and the segment lives only as long as a
+descriptor or a mapping of it does, so nothing is named, tracked or left behind, whichever end
+dies.  Below 32 MiB the pipe copy is cheaper than faulting in fresh pages (measured with
+``python -m concurrent bench --sections payloads``).  ``recv_bytes`` of such a message gives
+the pickle it stands for, as it would for any object ``send`` sent.  ``Listener``/``Client``
+connections keep plain pickles: their peer may be the stdlib, or another host.
 """
 
 from __future__ import annotations
@@ -33,7 +30,7 @@ from multiprocessing import connection as _mp
 from multiprocessing import reduction as _reduction
 
 from concurrent import _shared
-from concurrent._shared._machinery.timeouts import check_timeout
+from concurrent._shared._errors import BufferTooShort
 from concurrent.processing._datapath.codec import BufferCodec
 
 __all__ = [
@@ -64,6 +61,8 @@ class Connection(_mp.Connection, _shared.Connection):
     """One end of a pipe or socket: ``send``/``recv`` objects, ``send_bytes``/``recv_bytes``."""
 
     _codec: BufferCodec = _PLAIN_CODEC  # Pipe() ends share large buffers (_PIPE_CODEC)
+    _passes_descriptors = False  # a Pipe() end: large buffers travel as memfd descriptors
+    _arrived: tuple[int, ...] = ()  # descriptors that came with the message just read
     _poller = None  # a select.poll() watching this connection, made by the first poll()
 
     def send(self, obj) -> None:
@@ -71,22 +70,64 @@ class Connection(_mp.Connection, _shared.Connection):
         self._check_closed()
         self._check_writable()
         codec = self._codec
-        payload = codec.dumps(obj, what="obj")
+        descriptors: list[int] | None = [] if self._passes_descriptors else None
         try:
-            self._send_bytes(payload)
-        except BaseException:
-            codec.discard(payload)  # a shared segment the peer will never see
-            raise
+            payload = codec.dumps(obj, what="obj", descriptors=descriptors)
+            try:
+                self._send_bytes(payload)
+                if descriptors:
+                    _send_descriptors(self._handle, descriptors)
+            except BaseException:
+                codec.discard(payload)  # a shared segment the peer will never see
+                raise
+        finally:
+            for fd in descriptors or ():
+                os.close(fd)
 
     def recv(self):
         """Receive an object sent with ``send``; ``EOFError`` when the peer closed its end."""
         self._check_closed()
         self._check_readable()
-        return self._codec.loads(self._recv_bytes().getbuffer())
+        payload = self._recv_bytes().getbuffer()
+        descriptors, self._arrived = self._arrived, ()
+        return self._codec.loads(payload, descriptors)
+
+    def recv_bytes(self, maxlength: int | None = None) -> bytes:
+        """Receive one message as bytes (an object sent with ``send``: its pickle)."""
+        data = super().recv_bytes(maxlength)
+        if self._arrived:  # its buffers came as a descriptor: give the pickle it stands for
+            descriptors, self._arrived = self._arrived, ()
+            data = _PLAIN_CODEC.dumps(self._codec.loads(data, descriptors), what="obj")
+        return data
+
+    def recv_bytes_into(self, buf, offset: int = 0) -> int:
+        """Receive one message into ``buf`` at byte ``offset``; its length in bytes."""
+        self._check_closed()
+        self._check_readable()
+        with memoryview(buf) as view:
+            target = view.cast("B")
+            if offset < 0:
+                raise ValueError("negative offset")
+            if offset > len(target):
+                raise ValueError("offset too large")
+            data = self.recv_bytes()
+            if len(target) < offset + len(data):
+                raise BufferTooShort(data)
+            target[offset:offset + len(data)] = data
+            return len(data)
+
+    def _recv_bytes(self, maxsize: int | None = None):
+        buf = super()._recv_bytes(maxsize)
+        if buf is not None:
+            with buf.getbuffer() as payload:
+                count = BufferCodec.descriptors_in(payload)
+            if count:
+                self._arrived = _receive_descriptors(self._handle, count)
+        return buf
 
     def poll(self, timeout: float | None = 0.0) -> bool:
-        """True if data can be read now or within ``timeout`` (``None``: wait forever)."""
-        check_timeout(timeout)
+        """True if data can be read now or within ``timeout`` (``None``: wait forever; a
+        negative timeout does not wait)."""
         if _poll is None:
             return super().poll(timeout)
         self._check_closed()
@@ -95,7 +136,40 @@ class Connection(_mp.Connection, _shared.Connection):
         if poller is None:  # one per connection: the stdlib builds a selector per call
             poller = self._poller = _poll()
             poller.register(self._handle, _POLLIN)
+        if timeout is not None and timeout < 0:
+            timeout = 0
         return bool(poller.poll(None if timeout is None else timeout * 1000))
+
+
+def _descriptor_socket(fd: int) -> socket.socket:
+    # A blocking socket object over ``fd`` (which it does not own): detach() it after use.
+    sock = socket.socket(fileno=fd)
+    sock.settimeout(None)  # socket.setdefaulttimeout() must not make our descriptor non-blocking
+    return sock
+
+
+def _send_descriptors(fd: int, descriptors: list[int]) -> None:
+    """Send ``descriptors`` after the frame that needs them, on one marker byte of their own."""
+    sock = _descriptor_socket(fd)
+    try:
+        socket.send_fds(sock, [b"\0"], descriptors)
+    finally:
+        sock.detach()
+
+
+def _receive_descriptors(fd: int, count: int) -> tuple[int, ...]:
+    sock = _descriptor_socket(fd)
+    try:
+        marker, descriptors, _flags, _address = socket.recv_fds(sock, 1, count)
+    finally:
+        sock.detach()
+    if not marker:
+        raise EOFError("the peer closed its end while sending a message")
+    if len(descriptors) != count:
+        for received in descriptors:
+            os.close(received)
+        raise OSError(f"a message needed {count} descriptor(s) and {len(descriptors)} came")
+    return tuple(descriptors)
 
 
 def _adopt(conn: _mp.Connection) -> Connection:
@@ -107,14 +181,20 @@ def _adopt(conn: _mp.Connection) -> Connection:
 
 def _reduce_connection(conn: Connection):
     return (_rebuild_connection, (_reduction.DupFd(conn.fileno()), conn.readable,
-                                  conn.writable, conn._codec is _PIPE_CODEC))
+                                  conn.writable, conn._passes_descriptors))
 
 
 def _rebuild_connection(dup_fd, readable: bool, writable: bool,
-                        shares_buffers: bool = False) -> Connection:
+                        pipe_end: bool = False) -> Connection:
     conn = Connection(dup_fd.detach(), readable, writable)
-    if shares_buffers:
-        conn._codec = _PIPE_CODEC
+    if pipe_end:
+        _make_pipe_end(conn)
+    return conn
+
+
+def _make_pipe_end(conn: Connection) -> Connection:
+    conn._codec = _PIPE_CODEC
+    conn._passes_descriptors = True
     return conn
 
 
@@ -126,14 +206,15 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
     """Two connected ends; with ``duplex=False`` the first only receives, the second only sends."""
     if sys.platform == "win32":  # named pipes: the stdlib's PipeConnection does the work
         return _mp.Pipe(duplex)
+    left, right = socket.socketpair()  # also one-way: a socket can pass descriptors
+    for end in (left, right):
+        end.setblocking(True)  # even under socket.setdefaulttimeout()
     if duplex:
-        left, right = socket.socketpair()
         ends = Connection(left.detach()), Connection(right.detach())
     else:
-        read_fd, write_fd = os.pipe()
-        ends = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    ends[0]._codec = ends[1]._codec = _PIPE_CODEC
-    return ends
+        ends = Connection(left.detach(), writable=False), Connection(right.detach(),
+                                                                     readable=False)
+    return _make_pipe_end(ends[0]), _make_pipe_end(ends[1])
 
 
 class Listener(_mp.Listener):

@@ -186,15 +186,14 @@ class Connection(_abc.Connection):
             return size
 
     def poll(self, timeout: float | None = 0.0) -> bool:
-        """True if a message (or end of file) is ready now or within ``timeout`` seconds."""
+        """True if a message (or end of file) is ready now or within ``timeout`` seconds
+        (``None``: wait for it; a negative timeout does not wait, as ``poll(0)``)."""
         inbox = self._inbox
         if self._closed or inbox is None:
             self._check_readable()
-        if timeout is not None and timeout < 0:
-            check_timeout(timeout)
         if inbox.messages or inbox.writer_closed:
             return True
-        if timeout == 0:
+        if timeout is not None and timeout <= 0:  # a negative timeout does not wait
             return False
         with inbox.lock:
             inbox.waiting += 1

@@ -39,6 +39,7 @@ import io
 import os
 import pickle
 import struct
+from collections.abc import Sequence
 from pickle import dumps as _plain_dumps
 
 from concurrent.processing._datapath import segments as _segments
@@ -69,7 +70,8 @@ class _Ref(enum.IntEnum):
 
 _KINDS = {bytes: int(_Ref.BYTES), bytearray: int(_Ref.BYTEARRAY), memoryview: int(_Ref.VIEW)}
 _SCAN_LIMIT = 256  # items of a container looked at for large raw buffers
-_REF = struct.Struct("=iQ")  # slot (-1: unpooled), segment size
+_REF = struct.Struct("=iQ")  # slot, segment size
+_UNPOOLED, _ANONYMOUS = -1, -2  # slots of a named segment of its own, of a nameless one
 
 
 def _aligned(size: int) -> int:
@@ -222,20 +224,23 @@ class BufferCodec:
 
     # sending ----------------------------------------------------------------------------------
 
-    def dumps(self, obj, *, what: str = "obj", look_in: object = None) -> bytes:
+    def dumps(self, obj, *, what: str = "obj", look_in: object = None,
+              descriptors: list[int] | None = None) -> bytes:
         """The payload for ``obj``; ``UnpicklableError`` (naming the bad part) if it cannot be.
 
         ``what`` names ``obj`` at the start of that path (``what="args"``: ``args[1].conn``).
         Large bytes, bytearray and memoryview objects are looked for in ``look_in`` (a part of
         ``obj``, by default ``obj`` itself), at most two containers deep; numpy arrays and other
-        protocol 5 buffers are found anywhere.
+        protocol 5 buffers are found anywhere.  With ``descriptors`` (a list, for a channel that
+        can pass file descriptors), large buffers go to a nameless segment whose descriptor is
+        appended there: the caller sends it with the payload, then closes it.
         """
         kind = type(obj)
         if kind in _SCALARS or (kind is bytes and len(obj) < self.threshold):
             main = _plain_dumps(obj, 5)
             if len(main) < self.inline_limit:
                 return main
-            return self._share(main, _Collector(self.threshold))
+            return self._share(main, _Collector(self.threshold), descriptors)
         scan = _has_large_raw(obj if look_in is None else look_in, self.threshold)
         if not scan:
             main = self._dumps_small(obj)
@@ -254,7 +259,7 @@ class BufferCodec:
             raise explain(obj, what=what, error=exc, protocol=5) from exc
         if not collector.regions and len(main) + 1 <= self.inline_limit:
             return _INLINE_REFS + main if collector.references else main
-        return self._share(main, collector)
+        return self._share(main, collector, descriptors)
 
     @staticmethod
     def check(obj, *, what: str = "obj") -> None:
@@ -279,18 +284,23 @@ class BufferCodec:
             return None
         return out.getvalue()
 
-    def _share(self, main: bytes, collector: _Collector) -> bytes:
+    def _share(self, main: bytes, collector: _Collector,
+               descriptors: list[int] | None = None) -> bytes:
         if len(main) + 1 > self.inline_limit:
             main_ref: bytes | tuple[int, int] = (collector.place(memoryview(main)), len(main))
         else:
             main_ref = main
         size = max(collector.size, 1)
         taken = self.pool.acquire(size) if self.pool is not None else None
-        if taken is None:
-            slot, name = -1, _segments.new_name(f"x{os.getpid():x}")
-            mapping = _segments.create_segment(name, size)
-        else:
+        if taken is not None:
             slot, name, mapping = taken
+        elif descriptors is not None:
+            slot, name = _ANONYMOUS, ""
+            fd, mapping = _segments.create_anonymous(size)
+            descriptors.append(fd)
+        else:
+            slot, name = _UNPOOLED, _segments.new_name(f"x{os.getpid():x}")
+            mapping = _segments.create_segment(name, size)
         try:
             with memoryview(mapping) as target:
                 offset = 0
@@ -309,10 +319,18 @@ class BufferCodec:
         return payload
 
     def _drop(self, slot: int, name: str) -> None:
-        if slot < 0:
+        if slot == _UNPOOLED:
             _segments.unlink_segment(name)
-        else:
+        elif slot >= 0:
             self.pool.abandon(slot, name)
+        # _ANONYMOUS: the caller closes its descriptor; nothing else holds the segment
+
+    @staticmethod
+    def descriptors_in(payload) -> int:
+        """How many file descriptors must arrive with ``payload`` (see ``dumps``)."""
+        if len(payload) <= _REF.size or payload[0] != _SHARED_TAG:
+            return 0
+        return 1 if _REF.unpack_from(payload, 1)[0] == _ANONYMOUS else 0
 
     def discard(self, payload: bytes) -> None:
         """Free the segment of a payload that will never be loaded (a no-op for plain ones)."""
@@ -322,8 +340,11 @@ class BufferCodec:
 
     # receiving --------------------------------------------------------------------------------
 
-    def loads(self, payload: bytes):
-        """The object ``payload`` describes; its shared segment is released when unused."""
+    def loads(self, payload: bytes, descriptors: Sequence[int] = ()):
+        """The object ``payload`` describes; its shared segment is released when unused.
+
+        ``descriptors``: those that arrived with it (``descriptors_in``); closed here.
+        """
         tag = payload[0] if len(payload) else None  # an int: cheaper than a one-byte slice
         if tag == _PLAIN_TAG:
             return pickle.loads(payload)
@@ -334,7 +355,12 @@ class BufferCodec:
                              f"(starts with {bytes(payload[:1])!r})")
         slot, size = _REF.unpack_from(payload, 1)
         name, main, out_of_band = pickle.loads(memoryview(payload)[1 + _REF.size:])
-        if slot < 0:
+        if slot == _ANONYMOUS:
+            if len(descriptors) != 1:
+                raise ValueError(f"this payload needs its segment's descriptor, got "
+                                 f"{len(descriptors)}")
+            view = memoryview(_segments.map_descriptor(descriptors[0], size))
+        elif slot == _UNPOOLED:
             view = memoryview(_segments.map_segment(name, size))
             _segments.unlink_segment(name)
         elif self.pool is None:  # a channel end that travelled without its pool (rare)

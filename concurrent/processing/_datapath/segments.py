@@ -33,7 +33,8 @@ from multiprocessing.context import BaseContext
 
 from concurrent.processing._start import mp_context
 
-__all__ = ["SegmentPool", "create_segment", "map_segment", "unlink_segment"]
+__all__ = ["SegmentPool", "create_anonymous", "create_segment", "map_descriptor", "map_segment",
+           "unlink_segment"]
 
 EMPTY, IDLE, WRITING, IN_FLIGHT, MAPPED = range(5)
 _HEADER = struct.Struct("=II")  # number of slots, status
@@ -59,6 +60,30 @@ def create_segment(name: str, size: int) -> mmap.mmap:
         except BaseException:
             unlink_segment(name)
             raise
+    finally:
+        os.close(fd)
+
+
+def create_anonymous(size: int) -> tuple[int, mmap.mmap]:
+    """A nameless segment of ``size`` bytes (a memfd) and its mapping (populated).
+
+    It has no name to unlink and nothing for the resource tracker: it lives while a descriptor
+    or a mapping of it does, so handing its descriptor over a socket (``SCM_RIGHTS``) leaves
+    nothing behind whatever happens to either end.  The caller closes the descriptor.
+    """
+    fd = os.memfd_create("concurrent", os.MFD_CLOEXEC)
+    try:
+        os.ftruncate(fd, size)
+        return fd, mmap.mmap(fd, size, flags=mmap.MAP_SHARED | _POPULATE)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def map_descriptor(fd: int, size: int) -> mmap.mmap:
+    """Map the first ``size`` bytes of the segment behind ``fd`` (closed here)."""
+    try:
+        return mmap.mmap(fd, size, flags=mmap.MAP_SHARED | _POPULATE)
     finally:
         os.close(fd)
 
