@@ -16,7 +16,8 @@ from multiprocessing import process as _mp_process
 from typing import Any
 
 from concurrent import _shared
-from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure
+from concurrent.processing._datapath.pickler import (
+    PICKLING_ERRORS, explain, first_failure, restate)
 from concurrent.processing._start import mp_context
 
 __all__ = [
@@ -91,7 +92,8 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
                 failure = first_failure(part, None)
                 if failure is not None:
                     found = explain(part, what=what, error=failure)
-                    return type(found)(f"{self.name} could not start: {found}", found.path)
+                    return restate(failure, f"{self.name} could not start: {found}",
+                                   getattr(found, "path", None))
         finally:
             _mp_context.set_spawning_popen(None)
         return error

@@ -1,7 +1,7 @@
 """ctypes objects in shared memory: ``RawValue``/``RawArray``, and lock-guarded ``Value``/``Array``.
 
 The objects are multiprocessing's; this module adds a clear error for an unknown typecode and
-guards with this package's ``RLock`` (whose ``acquire`` follows the shared timeout contract).
+guards with this package's ``RLock`` (SemLock's C ``acquire``).
 ``Value(...).get_lock()`` is that lock; ``get_obj()`` the raw ctypes object.  ``lock=False``
 returns the raw object, a lock object uses that lock.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from multiprocessing import sharedctypes as _mp
 
+from concurrent._shared._machinery.values import check_lock
 from concurrent.processing.synchronize import RLock
 
 __all__ = ["Array", "RawArray", "RawValue", "Value", "copy", "synchronized"]
@@ -31,9 +32,8 @@ def _ctype(typecode_or_type):
 
 
 def _check_lock(lock) -> None:
-    if lock not in (True, False, None) and not hasattr(lock, "acquire"):
-        raise TypeError(f"lock must be True, False or a lock object with acquire() and "
-                        f"release(), not {lock!r}")
+    if lock is not True and lock is not False and lock is not None:
+        check_lock(lock)
 
 
 def _guard(lock, ctx):

@@ -118,5 +118,7 @@ def test_non_ctypes_type_raises_type_error(backend):
 
 
 def test_value_rejects_a_lock_without_acquire(backend):
-    with pytest.raises(TypeError):
+    with pytest.raises(AttributeError, match="acquire"):  # what multiprocessing raises
         backend.Value("i", 1, lock="not a lock")
+    with pytest.raises(AttributeError, match="acquire"):
+        backend.Array("i", 3, lock=object())

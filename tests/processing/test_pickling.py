@@ -74,3 +74,51 @@ def test_error_survives_pickling_itself():
     error = _error({"f": lambda: 0})
     copy = pickle.loads(pickle.dumps(error))
     assert str(copy) == str(error) and copy.path == error.path
+
+
+class FailingReduce:
+    def __reduce__(self):
+        raise RuntimeError("refuses to be pickled")
+
+
+def _local_function():
+    def local():
+        return 1
+
+    return local
+
+
+@pytest.mark.parametrize(("make", "error_type"), [
+    (threading.Lock, TypeError),
+    (FailingReduce, RuntimeError),
+    (_local_function, AttributeError),
+    (lambda: (lambda: 1), pickle.PicklingError),
+], ids=["lock-TypeError", "reduce-RuntimeError", "local-AttributeError", "lambda-PicklingError"])
+def test_the_original_error_type_is_kept_at_every_entry_point(make, error_type):
+    def entry_points():
+        queue = processing.Queue()
+        yield "item", lambda bad: queue.put({"bad": bad})
+        left, right = processing.Pipe()
+        yield "obj", lambda bad: left.send([bad])
+        pool = processing.Pool(1)
+        yield "args", lambda bad: pool.apply(abs, (1, bad))
+        yield "iterable", lambda bad: pool.map(abs, [1, bad])
+        pool.terminate()
+        pool.join()
+        left.close()
+        right.close()
+        queue.close()
+
+    for what, call in entry_points():
+        with pytest.raises(error_type) as caught:
+            call(make())
+        assert isinstance(caught.value, processing.UnpicklableError)  # ours, with the path
+        assert caught.value.path.startswith(what)
+        assert what in str(caught.value)
+
+
+def test_process_start_keeps_the_original_error_type():
+    process = processing.get_context("spawn").Process(target=abs, args=(threading.Lock(),))
+    with pytest.raises(TypeError, match=r"args\[0\]") as caught:
+        process.start()
+    assert caught.value.path == "args[0]"

@@ -46,9 +46,10 @@ def resolve_ctype(typecode_or_type: str | type) -> type:
 def check_lock(lock: Any) -> Any:
     """Return ``lock`` if it can guard a value (it has ``acquire`` and ``release``).
 
-    ``TypeError`` otherwise: the ``lock=`` argument takes True, False or a lock object.
+    ``AttributeError`` otherwise, as multiprocessing raises: the ``lock=`` argument takes True,
+    False or a lock object.
     """
     if not (hasattr(lock, "acquire") and hasattr(lock, "release")):
-        raise TypeError(f"lock={lock!r} has no acquire()/release(): "
-                        "pass True, False or a lock object")
+        raise AttributeError(f"lock={lock!r} has no method 'acquire'/'release': pass True, "
+                             "False or a lock object")
     return lock

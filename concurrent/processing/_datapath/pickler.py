@@ -21,7 +21,8 @@ from multiprocessing.reduction import ForkingPickler
 
 from concurrent._shared._machinery.exports import publish
 
-__all__ = ["PICKLING_ERRORS", "Pickler", "UnpicklableError", "explain", "first_failure"]
+__all__ = ["PICKLING_ERRORS", "Pickler", "UnpicklableError", "explain", "first_failure",
+           "restate"]
 
 # What pickling raises for an object it cannot handle.  RuntimeError: multiprocessing's locks and
 # queues refuse to be pickled outside of process creation.
@@ -52,20 +53,67 @@ class Pickler(pickle.Pickler):
 
 
 class UnpicklableError(pickle.PicklingError):
-    """An object (or a part of it, named by ``path``) cannot be pickled to reach another process."""
+    """An object (or a part of it, named by ``path``) cannot be pickled to reach another process.
+
+    What ``explain`` raises is also of the original error's type (``TypeError`` for a lock,
+    ``AttributeError`` for a local function, whatever a failing ``__reduce__`` raised), so an
+    ``except`` clause written for the stdlib's error still catches it.
+    """
 
     def __init__(self, message: str, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
 
 
+_combined: dict[type, type | None] = {}
+
+
+def _with_original_type(error_type: type) -> type | None:
+    """A subclass of ``error_type`` and ``UnpicklableError`` (``None`` if there cannot be one)."""
+    if issubclass(UnpicklableError, error_type):  # a PicklingError: ours is one already
+        return UnpicklableError
+    if error_type not in _combined:
+        try:
+            _combined[error_type] = type(error_type.__name__, (error_type, UnpicklableError),
+                                         {"__module__": error_type.__module__,
+                                          "__qualname__": error_type.__qualname__,
+                                          "__reduce__": _reduce_as_original})
+        except TypeError:  # its instance layout cannot be combined with ours
+            _combined[error_type] = None
+    return _combined[error_type]
+
+
+def _reduce_as_original(error: BaseException):
+    # Elsewhere it is the plain original error, its message and path kept in args and state.
+    original = type(error).__mro__[1]
+    return original, error.args, dict(vars(error))
+
+
+def restate(error: BaseException, message: str, path: str | None) -> BaseException:
+    """The error to raise for ``error``, whose message becomes ``message``: of the same type
+    and an ``UnpicklableError`` with ``path`` where the type allows; otherwise ``error`` itself
+    with ``message`` as a note (PEP 678)."""
+    combined = _with_original_type(type(error))
+    try:
+        restated = combined(message, path) if combined is UnpicklableError else (
+            combined(message) if combined is not None else None)
+    except TypeError:  # a constructor that needs other arguments
+        restated = None
+    if restated is None:
+        error.add_note(message)
+        restated = error
+    restated.path = path
+    return restated
+
+
 def explain(obj: object, *, what: str, error: BaseException,
-            protocol: int | None = None) -> UnpicklableError:
-    """Build the ``UnpicklableError`` for ``obj``, which failed to pickle with ``error``."""
+            protocol: int | None = None) -> BaseException:
+    """The error to raise for ``obj``, which failed to pickle with ``error``: of ``error``'s type,
+    its message naming the innermost part that fails (``args[1].conn``) and what to do."""
     path, culprit, reason = _find_culprit(obj, what, error, protocol)
     message = (f"cannot pickle {path}: {_short_repr(culprit)} ({_one_line(reason)}); "
                f"{_hint(culprit, reason)}")
-    return UnpicklableError(message, path)
+    return restate(error, message, path)
 
 
 def first_failure(obj: object, protocol: int | None) -> BaseException | None:
