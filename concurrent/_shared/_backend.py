@@ -91,11 +91,14 @@ class LockConvention(enum.Enum):
         return RuntimeError if self is LockConvention.THREADING else AssertionError
 
 
-class _LazyBufferTooShort:
-    # multiprocessing's class (its connection code raises it), loaded on first use so the
-    # thread backend does not import multiprocessing.
+class _Loaded:
+    """An exception class of ``_errors`` that loads multiprocessing, fetched on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
     def __get__(self, instance: object, owner: type | None = None) -> type[Exception]:
-        return _errors.__getattr__("BufferTooShort")
+        return getattr(_errors, self.name)
 
 
 class Backend(ABC):
@@ -107,13 +110,13 @@ class Backend(ABC):
 
     __slots__ = ()
 
-    TimeoutError = _errors.TimeoutError
+    TimeoutError = _Loaded()
     WorkerLostError = _errors.WorkerLostError
     BrokenPoolError = _errors.BrokenPoolError
     BrokenBarrierError = _errors.BrokenBarrierError
     Empty = _errors.Empty
     Full = _errors.Full
-    BufferTooShort = _LazyBufferTooShort()
+    BufferTooShort = _Loaded()
 
     # -- what this backend is -------------------------------------------------------------------
     @property
@@ -279,7 +282,7 @@ class Backend(ABC):
 def contract_names() -> tuple[str, ...]:
     """Every name of the contract, in a stable order: the abstract members and the errors."""
     errors = [name for name, value in vars(Backend).items()
-              if isinstance(value, (type, _LazyBufferTooShort))]
+              if isinstance(value, (type, _Loaded))]
     return tuple(sorted(set(Backend.__abstractmethods__) - {"module", "capabilities",
                                                               "lock_convention"})) + tuple(errors)
 

@@ -2,8 +2,10 @@
 
 Where the stdlib already has the exception both of its modules raise (``queue.Empty``,
 ``queue.Full``, ``threading.BrokenBarrierError``), we re-export it rather than define a look-alike.
-``BufferTooShort`` is multiprocessing's own class, raised deep inside its connection code; it is
-loaded on first use so that importing the thread backend does not import multiprocessing.
+``BufferTooShort`` and ``RemoteTraceback`` are multiprocessing's own classes, and ``TimeoutError``
+is both multiprocessing's and the builtin one (what ``concurrent.futures`` raises), so code
+written for either catches ours.  Those three load multiprocessing, so they are made on first
+use: importing the thread backend does not import it.
 """
 
 import builtins
@@ -18,29 +20,44 @@ __all__ = [
     "BufferTooShort",  # noqa: F822 - provided by __getattr__ below
     "Empty",
     "Full",
-    "RemoteTraceback",
-    "TimeoutError",
+    "RemoteTraceback",  # noqa: F822
+    "TimeoutError",  # noqa: F822
     "WorkerLostError",
 ]
 
 
 def __getattr__(name: str):
-    # BufferTooShort: ``recv_bytes_into`` got a message longer than the buffer; ``args[0]`` holds
-    # the message.  Both backends raise multiprocessing's class, so one ``except`` catches both.
     if name == "BufferTooShort":
-        from multiprocessing import BufferTooShort
+        # ``recv_bytes_into`` got a message longer than the buffer; ``args[0]`` holds it.
+        import multiprocessing
 
-        return BufferTooShort
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = multiprocessing.BufferTooShort
+    elif name == "RemoteTraceback":
+        # A task's exception in the caller has it as ``__cause__``; ``tb`` is the worker's
+        # formatted traceback.
+        import multiprocessing.pool
+
+        value = multiprocessing.pool.RemoteTraceback
+    elif name == "TimeoutError":
+        value = _timeout_error()
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
-class TimeoutError(builtins.TimeoutError):
-    """A result was not ready within the timeout given (``AsyncResult.get(timeout)``).
+def _timeout_error() -> type:
+    import multiprocessing
 
-    It subclasses the builtin ``TimeoutError``, not ``multiprocessing.TimeoutError`` (that would
-    make importing the thread backend import multiprocessing): code moved from multiprocessing
-    that catches ``multiprocessing.TimeoutError`` should catch this class instead.
-    """
+    class TimeoutError(multiprocessing.TimeoutError, builtins.TimeoutError):
+        """A result was not ready within the timeout given (``AsyncResult.get(timeout)``).
+
+        Both ``multiprocessing.TimeoutError`` and the builtin ``TimeoutError`` (which
+        ``concurrent.futures`` raises), so an ``except`` clause written for either catches it.
+        """
+
+    TimeoutError.__module__, TimeoutError.__qualname__ = "concurrent._shared", "TimeoutError"
+    return TimeoutError
 
 
 class WorkerLostError(Exception):
@@ -67,21 +84,6 @@ def _rebuild_worker_lost(message, name, pid, exitcode):
 
 class BrokenPoolError(RuntimeError):
     """The pool can no longer run tasks (it was terminated, or its machinery failed)."""
-
-
-class RemoteTraceback(Exception):  # noqa: N818 - multiprocessing.pool's name for it
-    """The formatted traceback of a task that failed in a worker, attached as ``__cause__``.
-
-    A pool re-raises the task's exception in the caller; this cause shows where in the worker it
-    was raised, which matters when the worker is another process and the frames are gone.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
 
 
 publish("concurrent._shared", globals(), __all__)

@@ -34,19 +34,43 @@ from concurrent._shared._errors import BufferTooShort
 from concurrent.processing._datapath.codec import BufferCodec
 
 __all__ = [
+    "BUFSIZE",
+    "CONNECTION_TIMEOUT",
     "AuthenticationError",
+    "BufferTooShort",
     "Client",
     "Connection",
+    "ConnectionWrapper",
     "Listener",
     "Pipe",
+    "SocketClient",
+    "SocketListener",
+    "XmlClient",
+    "XmlListener",
+    "address_type",
     "answer_challenge",
+    "arbitrary_address",
+    "default_family",
     "deliver_challenge",
+    "families",
     "wait",
 ]
 
+# The rest of multiprocessing.connection's public names, as they are.
 AuthenticationError = multiprocessing.AuthenticationError
+BUFSIZE = _mp.BUFSIZE
+CONNECTION_TIMEOUT = _mp.CONNECTION_TIMEOUT
+ConnectionWrapper = _mp.ConnectionWrapper
+SocketClient = _mp.SocketClient
+SocketListener = _mp.SocketListener
+XmlClient = _mp.XmlClient
+XmlListener = _mp.XmlListener
+address_type = _mp.address_type
 answer_challenge = _mp.answer_challenge
+arbitrary_address = _mp.arbitrary_address
+default_family = _mp.default_family
 deliver_challenge = _mp.deliver_challenge
+families = _mp.families
 wait = _mp.wait
 
 

@@ -16,6 +16,8 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from multiprocessing.pool import MaybeEncodingError  # a result that cannot be sent back
+
 from concurrent._shared._errors import RemoteTraceback
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import PoolState
@@ -25,7 +27,8 @@ from concurrent.processing._pool.dispatch import Dispatcher
 from concurrent.processing._pool.messages import Task
 from concurrent.processing._pool.schedule import Chunk
 
-__all__ = ["ApplyResult", "AsyncResult", "IMapIterator", "MapResult", "Pool", "RemoteTraceback"]
+__all__ = ["ApplyResult", "AsyncResult", "IMapIterator", "MapResult", "MaybeEncodingError", "Pool",
+           "RemoteTraceback"]
 
 AsyncResult = ApplyResult  # multiprocessing.pool's name for it
 

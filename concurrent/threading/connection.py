@@ -17,12 +17,18 @@ import pickle
 import threading
 import time
 from collections.abc import Iterable
+from multiprocessing import AuthenticationError
 
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
 from concurrent._shared._machinery.timeouts import check_timeout
 
-__all__ = ["Client", "Connection", "Listener", "Pipe", "wait"]
+__all__ = ["AuthenticationError", "BufferTooShort", "Client", "Connection", "Listener", "Pipe",
+           "default_family", "families", "wait"]
+
+# One kind of address between threads: a name; the family argument is accepted and unused.
+families = [None]
+default_family = None
 
 
 class _Channel:
@@ -350,8 +356,6 @@ class Listener:
     def _connect(self, authkey: bytes | None) -> Connection:
         if self._authkey is not None and (
                 authkey is None or not hmac.compare_digest(authkey, self._authkey)):
-            from multiprocessing import AuthenticationError
-
             raise AuthenticationError("digest received was wrong")
         ours, theirs = Pipe()
         with self._arrived:

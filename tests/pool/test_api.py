@@ -9,7 +9,9 @@ import pytest
 from concurrent import _shared
 from concurrent._shared import BrokenPoolError, TimeoutError
 from concurrent.processing._datapath.pickler import UnpicklableError
-from concurrent.processing.pool import Pool, RemoteTraceback
+import multiprocessing.pool
+
+from concurrent.processing.pool import MaybeEncodingError, Pool, RemoteTraceback
 from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
 from tests.pool.conftest import alive, get_context, receive
@@ -107,8 +109,18 @@ def test_unpicklable_argument_fails_at_submission(shared_pool):
 
 
 def test_unpicklable_result_is_an_error_not_a_hang(shared_pool):
-    with pytest.raises(pickle.PicklingError, match="could not be pickled"):
+    # The stdlib's own error, which code written for multiprocessing catches.
+    with pytest.raises(multiprocessing.pool.MaybeEncodingError, match="Error sending result"):
         shared_pool.apply_async(_targets.unpicklable_result, (1,)).get(10)
+    assert MaybeEncodingError is multiprocessing.pool.MaybeEncodingError
+
+
+def test_a_remote_traceback_carries_its_text_as_tb(shared_pool):
+    with pytest.raises(ValueError) as caught:
+        shared_pool.apply(_targets.fail_on, (3, 3))
+    cause = caught.value.__cause__
+    assert isinstance(cause, RemoteTraceback)
+    assert "Traceback" in cause.tb and str(cause) == cause.tb
 
 
 def test_bad_arguments_are_named():

@@ -17,6 +17,7 @@ import select
 import signal
 import time
 from collections.abc import Callable, Iterable
+from multiprocessing.pool import MaybeEncodingError
 
 from concurrent._shared._machinery.pool.results import Outcome
 from concurrent._shared._machinery.pool.runner import run_chunk
@@ -146,17 +147,14 @@ def _wait_for_work(poller, owner_pid: int) -> bool:
 
 
 def _picklable_outcomes(outcome: Outcome, values: list) -> list[tuple[bool, object]]:
-    """Replace each value that cannot be pickled by an error that says so."""
+    """Replace each value that cannot be pickled by the stdlib's ``MaybeEncodingError``."""
     pairs = values if outcome == Outcome.MIXED else [(True, v) for v in values]
     result = []
     for ok, value in pairs:
         try:
             pickle.dumps(value)
         except Exception as exc:
-            error = pickle.PicklingError(
-                f"the task's result {type(value).__qualname__} could not be pickled to return it "
-                f"from the worker ({type(exc).__name__}: {exc}); return plain data instead")
-            result.append((False, capture(error)))
+            result.append((False, capture(MaybeEncodingError(exc, value))))
         else:
             result.append((ok, value))
     return result
