@@ -56,6 +56,7 @@ class Pool(PoolMethods):
         self._processes = processes
         self._engine = Dispatcher(method, processes, initializer, initargs, maxtasksperchild)
         self._lifecycle = self._engine.lifecycle
+        self._cache: dict[int, Any] = {}
         self._finalizer = weakref.finalize(self, self._engine.terminate)
 
     def __repr__(self) -> str:
@@ -64,6 +65,11 @@ class Pool(PoolMethods):
 
     def __reduce__(self):
         raise NotImplementedError("pool objects cannot be passed between processes or pickled")
+
+    @property
+    def _pool(self) -> list:
+        """The worker processes (multiprocessing.pool's name)."""
+        return self._engine.processes()
 
     # -- the hooks of PoolMethods -------------------------------------------------------------
     def _prepare_apply(self, result: ApplyResult, func: Callable, args: tuple,

@@ -6,6 +6,7 @@ import, as ``processing.dummy`` did: it has ``pid`` and ``exitcode`` like a real
 
 import functools
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -68,6 +69,28 @@ class Timer(Thread):
         self.finished.set()
 
 
+def _own_handles(value: Any, handles: list, depth: int = 0) -> Any:
+    """``value`` with each open pipe end in it (in lists, tuples and dicts, a few levels deep)
+    replaced by a new handle on the same end, collected in ``handles``."""
+    connection = sys.modules.get("concurrent.threading.connection")
+    if connection is None:  # no pipe exists yet
+        return value
+    if isinstance(value, connection.Connection):
+        if value.closed:
+            return value
+        handles.append(value._duplicate())
+        return handles[-1]
+    if depth < 4 and type(value) in (list, tuple):
+        items = [_own_handles(item, handles, depth + 1) for item in value]
+        if any(new is not old for new, old in zip(items, value)):
+            return type(value)(items)
+    elif depth < 4 and type(value) is dict:
+        items = {key: _own_handles(item, handles, depth + 1) for key, item in value.items()}
+        if any(items[key] is not value[key] for key in value):
+            return items
+    return value
+
+
 def _exit_status(code: Any) -> int:
     # sys.exit(code) in a process: None -> 0, an int -> itself, anything else -> 1.
     if code is None:
@@ -95,6 +118,9 @@ def _recording_outcome(run: Callable) -> Callable:
             traceback.print_exc()
         else:
             self._exit_status = 0
+        finally:
+            for handle in self._own_handles:  # what a child process's exit closes
+                handle.close()
 
     run_and_record._records_outcome = True
     return run_and_record
@@ -112,6 +138,13 @@ class Process(Thread):
                  daemon: bool | None = None) -> None:
         super().__init__(group, target, name, args, kwargs, daemon=daemon)
         self._exit_status: int | None = None
+        self._own_handles: list = []
+
+    def start(self) -> None:
+        """Start the worker.  Pipe ends among its arguments become handles of its own, as a
+        child process gets its own descriptors: closing them here leaves the worker's open."""
+        self._args, self._kwargs = _own_handles((self._args, self._kwargs), self._own_handles)
+        super().start()
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

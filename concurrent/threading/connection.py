@@ -32,19 +32,27 @@ default_family = None
 
 
 class _Channel:
-    """One direction of a pipe: the messages in flight and who waits for them."""
+    """One direction of a pipe: the messages in flight, its ends' open handles, and who waits.
 
-    __slots__ = ("lock", "messages", "readable", "reader_closed", "waiting", "watchers",
-                 "writer_closed")
+    An end is closed once every handle on it is (a worker ``Process`` gets handles of its own,
+    as a child process gets its own descriptors): ``writers == 0`` is end of file for the
+    reader, ``readers == 0`` a broken pipe for the writer.
+    """
+
+    __slots__ = ("lock", "messages", "readable", "readers", "waiting", "watchers", "writers")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.readable = threading.Condition(self.lock)
         self.messages: collections.deque = collections.deque()
-        self.writer_closed = False
-        self.reader_closed = False
+        self.writers = 0
+        self.readers = 0
         self.waiting = 0  # readers blocked in readable.wait(): only they need a notify
         self.watchers: set[threading.Event] = set()
+
+    @property
+    def writer_closed(self) -> bool:
+        return self.writers == 0
 
     def wake(self) -> None:
         # Called with self.lock held, after anything a reader waits for happened.
@@ -70,6 +78,15 @@ class Connection(_abc.Connection):
         self._inbox = inbox
         self._outbox = outbox
         self._closed = False
+        for channel, count in ((inbox, "readers"), (outbox, "writers")):
+            if channel is not None:
+                with channel.lock:
+                    setattr(channel, count, getattr(channel, count) + 1)
+
+    def _duplicate(self) -> "Connection":
+        """Another handle on the same end, closed independently (what a child process gets)."""
+        self._check_open()
+        return Connection(self._inbox, self._outbox)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else (
@@ -114,7 +131,7 @@ class Connection(_abc.Connection):
         if self._closed or outbox is None:
             self._check_writable()
         with outbox.lock:
-            if outbox.reader_closed:
+            if outbox.readers == 0:
                 raise BrokenPipeError("the other end of the pipe is closed")
             outbox.messages.append(obj)
             if outbox.waiting or outbox.watchers:
@@ -215,18 +232,20 @@ class Connection(_abc.Connection):
         raise OSError("an in-process connection has no file descriptor")
 
     def close(self) -> None:
-        """Close this end (idempotent); the peer then gets ``EOFError`` / ``BrokenPipeError``."""
+        """Close this handle (idempotent); once every handle on this end is closed, the peer
+        gets ``EOFError`` / ``BrokenPipeError``."""
         if self._closed:
             return
         self._closed = True
         if self._outbox is not None:
             with self._outbox.lock:
-                self._outbox.writer_closed = True
+                self._outbox.writers -= 1
                 self._outbox.wake()
         if self._inbox is not None:
             with self._inbox.lock:
-                self._inbox.reader_closed = True
-                self._inbox.messages.clear()
+                self._inbox.readers -= 1
+                if self._inbox.readers == 0:
+                    self._inbox.messages.clear()
                 self._inbox.wake()
 
     def _wait_for_message(self, inbox: _Channel):

@@ -249,3 +249,57 @@ def test_terminate_fails_what_has_not_run(backend):
     running.wait(WAIT)
     assert running.ready()
     finish_within(pool.join)
+
+
+def test_a_terminated_pool_refuses_with(backend):
+    pool = backend.Pool(1)
+    pool.terminate()
+    finish_within(pool.join)
+    with pytest.raises(ValueError):
+        with pool:
+            pass
+
+
+@pytest.mark.parametrize("chunksize, fail_at, before", [(1, 0, 0), (1, 3, 3), (2, 7, 6),
+                                                        (4, 7, 4)])
+def test_an_input_that_raises_raises_from_next_where_its_chunk_starts(pool, chunksize, fail_at,
+                                                                      before):
+    # As multiprocessing: the chunk the input broke is dropped, the error takes its place, and
+    # the results end there.
+    results = pool.imap(_targets.square, _targets.breaking_input(20, fail_at), chunksize)
+    assert [results.next(_targets.WAIT) for _ in range(before)] == [
+        x * x for x in range(before)]
+    with pytest.raises(_targets.InputBroke, match=f"broke at {fail_at}"):
+        results.next(_targets.WAIT)
+    with pytest.raises(StopIteration):
+        results.next(_targets.WAIT)
+
+
+@pytest.mark.parametrize("chunksize, fail_at, before", [(1, 0, 0), (1, 3, 3), (2, 7, 6)])
+def test_an_input_that_raises_ends_imap_unordered_with_its_error(pool, chunksize, fail_at,
+                                                                 before):
+    results = pool.imap_unordered(_targets.square, _targets.breaking_input(20, fail_at),
+                                  chunksize)
+    got = []
+    with pytest.raises(_targets.InputBroke, match=f"broke at {fail_at}"):
+        for _ in range(before + 1):  # the error comes among the results, in no set order
+            got.append(results.next(_targets.WAIT))
+    assert set(got) <= {x * x for x in range(before)}
+
+
+def test_pool_cache_and_workers_as_multiprocessing_names_them(backend):
+    with backend.Pool(2) as pool:
+        assert len(pool._pool) == 2
+        result = pool.apply_async(_targets.slow_identity, (1, 0.2))
+        assert result in pool._cache.values()
+        assert result.get(_targets.WAIT) == 1
+        assert pool._cache == {}  # nothing outstanding when idle
+
+
+def test_a_dropped_running_pool_warns(backend):
+    import gc
+
+    pool = backend.Pool(1)
+    with pytest.warns(ResourceWarning, match="unclosed running multiprocessing pool"):
+        del pool
+        gc.collect()

@@ -126,8 +126,9 @@ def test_a_dropped_pool_unlinks_its_segments(ctx):
     busy = pool.apply_async(_targets.slow_identity, (0, 30))  # workload, ended by the drop
     pending = pool.apply_async(_targets.digest, (_targets.pattern(BIG, 6),))
     assert _segments(tag)
-    del pool
-    gc.collect()
+    with pytest.warns(ResourceWarning, match="unclosed running multiprocessing pool"):
+        del pool
+        gc.collect()
     _wait_until(lambda: _segments(tag) == [], 10, "the dropped pool's segments to go")
     for result in (busy, pending):
         with pytest.raises(BrokenPoolError):

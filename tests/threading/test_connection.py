@@ -176,3 +176,36 @@ def test_wait_is_woken_by_a_send_from_another_thread():
     assert not sender.is_alive() and right.recv() == "wake"
     left.close()
     right.close()
+
+
+def _echo_until_empty(connection):
+    while (data := connection.recv_bytes()) != b"":
+        connection.send_bytes(data)
+
+
+def test_a_worker_process_gets_pipe_handles_of_its_own():
+    # As a child process does: the parent may close its copy at once, and the worker's exit
+    # closes the worker's, which the parent then sees as end of file.
+    here, there = backend.Pipe()
+    worker = backend.Process(target=_echo_until_empty, args=(there,), daemon=True)
+    worker.start()
+    there.close()
+    here.send_bytes(b"hello")
+    assert here.poll(10) and here.recv_bytes() == b"hello"
+    here.send_bytes(b"")
+    worker.join(10)
+    assert not worker.is_alive() and worker.exitcode == 0
+    with pytest.raises(EOFError):
+        here.recv()
+    here.close()
+
+
+def test_a_thread_shares_the_very_pipe_end_it_was_given():
+    here, there = backend.Pipe()
+    seen = []
+    thread = backend.Thread(target=lambda end: seen.append(end), args=(there,))
+    thread.start()
+    thread.join(10)
+    assert seen == [there]
+    here.close()
+    there.close()

@@ -11,7 +11,7 @@ WAIT = 10.0
 
 def _join(pool):
     pool.join(WAIT)
-    assert not [w for w in pool._workers if w.is_alive()], "pool workers still running"
+    assert not [w for w in pool._pool if w.is_alive()], "pool workers still running"
 
 
 def test_initializer_runs_in_every_worker():
@@ -212,3 +212,19 @@ def test_failures_inside_a_chunk_keep_their_positions():
         with pytest.raises(ValueError, match="bad 6"):
             results.next(WAIT)
         assert list(results) == [7]
+
+
+def test_a_finished_task_leaves_no_reference_to_its_arguments_or_result():
+    import gc
+    import weakref
+
+    class Counted:
+        pass
+
+    items = [Counted() for _ in range(10)]
+    refs = [weakref.ref(item) for item in items]
+    with backend.Pool(2) as pool:
+        results = pool.map(lambda x: x, items)
+        del items, results
+        gc.collect()
+        assert [ref() for ref in refs] == [None] * 10

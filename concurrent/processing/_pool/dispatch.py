@@ -116,6 +116,10 @@ class Dispatcher:
         with self.lifecycle.lock:
             return self._workers.pids()
 
+    def processes(self) -> list:
+        with self.lifecycle.lock:
+            return [worker.process for worker in self._workers.by_sentinel.values()]
+
     # -- the pool thread ----------------------------------------------------------------------
     def _run(self) -> None:
         try:

@@ -3,7 +3,8 @@
 Both pools use it.  The feeder runs in its own thread, so a slow or endless input blocks nobody
 and ``imap`` returns at once; it keeps at most ``InFlight``'s limit of chunks queued or running,
 so an endless input does not fill memory; and with ``chunksize=None`` a ``ChunkSizer`` learns
-from each finished chunk how large the next should be.
+from each finished chunk how large the next should be.  An exception raised by the input is
+raised by the results iterator where the chunk it broke would start, and ends the results.
 """
 
 from __future__ import annotations
@@ -86,8 +87,9 @@ class Feeder:
                         items.append(next(self._iterator))
                 except StopIteration:
                     pass
-                except Exception as exc:  # the input itself failed: report it in its place
-                    failure = exc
+                except Exception as exc:  # the input itself failed: as in the stdlib, the
+                    failure = exc  # chunk it broke is dropped and the error takes its place
+                    break
                 if not items:
                     break
                 while not self._slots.acquire(timeout=0.1):

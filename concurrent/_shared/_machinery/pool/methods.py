@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import warnings
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from concurrent._shared._machinery.pool.args import check_callable, check_chunksize
 from concurrent._shared._machinery.pool.chunks import map_chunksize
 from concurrent._shared._machinery.pool.feeding import Feeder
-from concurrent._shared._machinery.pool.lifecycle import Lifecycle
+from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.progress import make_reporter
 from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
 from concurrent._shared._pools import Pool
@@ -36,6 +37,7 @@ class PoolMethods(Pool):
     __slots__ = ()
     _processes: int
     _lifecycle: Lifecycle
+    _cache: dict[int, Any]  # unfinished results, by id (multiprocessing.pool's name)
 
     # -- the backend's hooks -----------------------------------------------------------------
     @abstractmethod
@@ -58,6 +60,21 @@ class PoolMethods(Pool):
 
     def _check_imap_func(self, func: Callable) -> None:
         """Raise now if ``func`` cannot reach the workers (imap items are checked lazily)."""
+
+    # -- the pool as a context manager, and when it is dropped -------------------------------
+    def __enter__(self):
+        """``ValueError`` on a pool that was closed or terminated, as multiprocessing's (a broken
+        pool enters: what is submitted to it raises ``BrokenPoolError``)."""
+        with self._lifecycle.lock:
+            if self._lifecycle.broken is None:
+                self._lifecycle.check_running()
+        return self
+
+    def __del__(self, _warn=warnings.warn) -> None:
+        lifecycle = getattr(self, "_lifecycle", None)  # None: __init__ failed
+        if lifecycle is not None and lifecycle.state is PoolState.RUNNING:
+            _warn(f"unclosed running multiprocessing pool {self!r}", ResourceWarning,
+                  source=self)
 
     # -- queueing, shared by every submission ------------------------------------------------
     def _check_running(self) -> None:
@@ -108,7 +125,7 @@ class PoolMethods(Pool):
             raise TypeError(f"kwds must be a dict or None, not {kwds!r}")
         args = tuple(args)
         self._check_running()
-        result = ApplyResult(callback, error_callback)
+        result = ApplyResult(callback, error_callback, self._cache)
         self._submit([self._prepare_apply(result, func, args, kwds)])
         return result
 
@@ -145,7 +162,7 @@ class PoolMethods(Pool):
             items = [tuple(item) for item in items]
         if chunksize is None:
             chunksize = map_chunksize(len(items), self._processes, reporter is not None)
-        result = MapResult(len(items), callback, error_callback, reporter)
+        result = MapResult(len(items), callback, error_callback, reporter, self._cache)
         chunks = [self._prepare(result, func, items[start:start + chunksize], star, start, None)
                   for start in range(0, len(items), chunksize)]  # raises at submission
         if chunks:
@@ -168,7 +185,8 @@ class PoolMethods(Pool):
         reporter = make_reporter(progress)
         self._check_imap_func(func)
         length = len(iterable) if hasattr(iterable, "__len__") else None
-        result = IMapIterator(ordered, reporter, length, on_interrupt=self.terminate)
+        result = IMapIterator(ordered, reporter, length, on_interrupt=self.terminate,
+                              cache=self._cache)
 
         def submit(items: list, start: int, on_done: Callable) -> bool:
             return self._feed(self._prepare(result, func, items, False, start, on_done))

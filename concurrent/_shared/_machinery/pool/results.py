@@ -46,6 +46,19 @@ def outcomes(outcome: Outcome, payload: Any, count: int) -> list[tuple[bool, Any
     return [(False, payload)] * count
 
 
+def _enter(cache: dict[int, Any] | None, result: Any) -> dict[int, Any] | None:
+    """Record ``result`` in its pool's ``_cache`` of unfinished results (multiprocessing's
+    name: programs read it to see whether work is outstanding)."""
+    if cache is not None:
+        cache[id(result)] = result
+    return cache
+
+
+def _leave(cache: dict[int, Any] | None, result: Any) -> None:
+    if cache is not None:
+        cache.pop(id(result), None)
+
+
 def _run_callback(callback: Callable, argument: Any) -> None:
     try:
         callback(argument)
@@ -61,7 +74,8 @@ class ApplyResult(AsyncResult):
     """
 
     def __init__(self, callback: Callable | None = None,
-                 error_callback: Callable | None = None) -> None:
+                 error_callback: Callable | None = None,
+                 cache: dict[int, Any] | None = None) -> None:
         # A latch, not an Event: a held lock that _finish releases costs a tenth of an Event
         # to create, and a pool creates one per task.  Waiters pass it on by re-releasing it.
         self._latch = _allocate_lock()
@@ -72,6 +86,7 @@ class ApplyResult(AsyncResult):
         self._error_callback = error_callback
         self._ok = False
         self._value: Any = None
+        self._cache = _enter(cache, self)
 
     def ready(self) -> bool:
         return self._ready
@@ -109,6 +124,7 @@ class ApplyResult(AsyncResult):
         if callback is not None:
             _run_callback(callback, value)
         self._ready = True
+        _leave(self._cache, self)
         self._latch.release()
 
     def deliver(self, start: int, count: int, outcome: Outcome, payload: Any) -> None:
@@ -130,8 +146,8 @@ class MapResult(ApplyResult):
 
     def __init__(self, length: int, callback: Callable | None = None,
                  error_callback: Callable | None = None,
-                 progress: Reporter | None = None) -> None:
-        super().__init__(callback, error_callback)
+                 progress: Reporter | None = None, cache: dict[int, Any] | None = None) -> None:
+        super().__init__(callback, error_callback, cache)
         self._values: list[Any] = [None] * length
         self._length = length
         self._done = 0
@@ -171,7 +187,8 @@ class IMapIterator(Iterator):
 
     def __init__(self, ordered: bool, progress: Reporter | None = None,
                  length: int | None = None,
-                 on_interrupt: Callable[[], None] | None = None) -> None:
+                 on_interrupt: Callable[[], None] | None = None,
+                 cache: dict[int, Any] | None = None) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._ordered = ordered
         self._items: dict[int, tuple[bool, Any]] = {}
@@ -184,6 +201,7 @@ class IMapIterator(Iterator):
         self._broken: BaseException | None = None
         self._broken_raised = False
         self._on_interrupt = on_interrupt
+        self._cache = _enter(cache, self)
 
     def __iter__(self) -> IMapIterator:
         return self
@@ -232,6 +250,8 @@ class IMapIterator(Iterator):
         """All tasks are submitted: there are ``length`` results in all."""
         with self._cond:
             self._length = length
+            if self._done >= length:
+                _leave(self._cache, self)
             self._cond.notify_all()
 
     def deliver(self, start: int, count: int, outcome: Outcome, payload: Any) -> None:
@@ -246,6 +266,8 @@ class IMapIterator(Iterator):
             self._done += count
             if self._progress is not None:  # under the lock: counts reach it in order
                 self._progress(self._done, self._length)
+            if self._length is not None and self._done >= self._length:
+                _leave(self._cache, self)
             self._cond.notify_all()
 
     def abandon(self, exc: BaseException) -> None:
@@ -254,6 +276,7 @@ class IMapIterator(Iterator):
             if self._broken is None and not (self._length is not None
                                               and self._done >= self._length):
                 self._broken = exc
+            _leave(self._cache, self)
             self._cond.notify_all()
 
 
