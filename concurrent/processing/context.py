@@ -293,8 +293,6 @@ class DefaultContext(Context):
     def set_start_method(self, method: str | None, force: bool = False) -> None:
         """Choose the start method for this program, once (``force=True`` to change it);
         ``RuntimeError`` if it was chosen already, as in multiprocessing."""
-        if not (method is None and force):
-            _check_method(method)
         multiprocessing.set_start_method(method, force)
 
 

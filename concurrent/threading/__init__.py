@@ -63,6 +63,7 @@ _EXPORTS: dict[str, Export] = {
     "current_thread": Export("threading", "current_thread"),
     "enumerate": Export("threading", "enumerate"),
     "excepthook": Export("threading", "excepthook"),
+    "__excepthook__": Export("threading", "__excepthook__"),
     "get_ident": Export("threading", "get_ident"),
     "get_native_id": Export("threading", "get_native_id"),
     "getprofile": Export("threading", "getprofile"),

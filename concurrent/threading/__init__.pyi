@@ -37,6 +37,7 @@ from threading import BrokenBarrierError as BrokenBarrierError
 from threading import ExceptHookArgs as ExceptHookArgs
 from threading import TIMEOUT_MAX as TIMEOUT_MAX
 from threading import ThreadError as ThreadError
+from threading import __excepthook__ as __excepthook__
 from threading import active_count as active_count
 from threading import current_thread as current_thread
 from threading import enumerate as enumerate
@@ -97,6 +98,7 @@ __all__ = [
     'Value',
     'Worker',
     'WorkerLostError',
+    '__excepthook__',
     'active_children',
     'active_count',
     'connection',

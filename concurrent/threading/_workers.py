@@ -54,8 +54,8 @@ class Timer(Thread):
         super().__init__()
         self.interval = interval
         self.function = function
-        self.args = tuple(args) if args is not None else ()
-        self.kwargs = dict(kwargs) if kwargs is not None else {}
+        self.args = args if args is not None else []  # each timer its own, as threading's
+        self.kwargs = kwargs if kwargs is not None else {}
         self.finished = threading.Event()
 
     def cancel(self) -> None:

@@ -13,6 +13,8 @@ import pytest
 import concurrent.processing as processing
 from tests.conftest import QUICK_METHOD, START_METHODS
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 CONTEXT_API = [
     "Process", "Worker", "current_process", "current_worker", "parent_process",
     "active_children", "cpu_count", "Lock", "RLock", "Condition", "Semaphore",
@@ -144,3 +146,33 @@ def test_a_contexts_classes_are_the_packages_bound_to_its_method():
     # The contract's ABCs still answer for other types once bound classes exist.
     assert not isinstance(_thread.allocate_lock(), shared.RLock)
     assert isinstance(_thread.RLock(), shared.RLock)
+
+
+def test_start_method_functions_behave_as_multiprocessings():
+    # In a fresh interpreter: the start method is process-wide state.
+    code = """if True:
+        import multiprocessing
+        import concurrent.processing as ours
+        seen = [ours.get_start_method(allow_none=True)]
+        try:
+            ours.set_start_method("bogus")
+        except ValueError:
+            seen.append("ValueError")
+        ours.set_start_method("spawn")
+        seen.append((ours.get_start_method(), multiprocessing.get_start_method()))
+        for method in ("bogus", "fork"):  # already set: RuntimeError comes first, as there
+            try:
+                ours.set_start_method(method)
+            except RuntimeError:
+                seen.append("RuntimeError")
+        ours.set_start_method("forkserver", force=True)
+        seen.append(ours.get_start_method())
+        ours.set_start_method(None, force=True)
+        seen.append(ours.get_start_method(allow_none=True))
+        print(seen)
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str([None, "ValueError", ("spawn", "spawn"), "RuntimeError",
+                                       "RuntimeError", "forkserver", None])

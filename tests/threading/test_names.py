@@ -98,3 +98,16 @@ def test_lazy_names_resolve_to_the_backend_objects_members(name, module):
 def test_unknown_attribute_raises_attribute_error():
     with pytest.raises(AttributeError, match="no_such_name"):
         backend.no_such_name  # noqa: B018
+
+
+def test_the_original_excepthook_is_there_to_restore():
+    # Tests and tools restore ``threading.excepthook`` from ``__excepthook__``.
+    assert backend.__excepthook__ is threading.__excepthook__
+    assert "__excepthook__" in dir(backend)
+
+
+def test_each_timer_gets_fresh_default_arguments():
+    first, second = backend.Timer(60, print), backend.Timer(60, print)
+    first.args.append("only mine")
+    first.kwargs["only"] = "mine"
+    assert (second.args, second.kwargs) == ([], {})
