@@ -89,3 +89,10 @@ def test_reprs_name_the_public_class():
     assert str(processing.WorkerLostError) == "<class 'concurrent._shared.WorkerLostError'>"
     assert repr(processing.get_context("spawn").Queue()).startswith(
         "<concurrent.processing.queues.Queue")
+
+
+@pytest.mark.parametrize("name", [name for name in PUBLIC_MODULES if name != "compat"])
+def test_dir_lists_the_documented_names_only(name):
+    module = importlib.import_module(name)
+    assert dir(module) == sorted(module.__all__)
+    assert "TYPE_CHECKING" not in module.__all__

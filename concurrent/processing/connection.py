@@ -31,6 +31,7 @@ from multiprocessing import reduction as _reduction
 
 from concurrent import _shared
 from concurrent._shared._errors import BufferTooShort
+from concurrent._shared._machinery.exports import public_dir
 from concurrent.processing._datapath.codec import BufferCodec
 
 __all__ = [
@@ -253,3 +254,5 @@ def Client(address, family: str | None = None,
            authkey: bytes | None = None) -> Connection:
     """Connect to a ``Listener`` at ``address``, answering its challenge with ``authkey``."""
     return _adopt(_mp.Client(address, family, authkey))
+
+__dir__ = public_dir(globals())

@@ -22,6 +22,7 @@ from multiprocessing import util as _util
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from concurrent._shared._backend import Backend, Capability, LockConvention
+from concurrent._shared._machinery.exports import public_dir
 from concurrent.processing import process as _process
 from concurrent.processing import queues as _queues
 from concurrent.processing import synchronize as _synchronize
@@ -329,3 +330,4 @@ def _context_for(method: str | None) -> Context:
         _check_method(method)
     return _CONTEXTS[method]
 
+__dir__ = public_dir(globals())

@@ -31,6 +31,7 @@ from multiprocessing import resource_tracker
 from typing import Any
 
 from concurrent import _shared
+from concurrent._shared._machinery.exports import public_dir
 from concurrent.processing._managers.proxies import (
     AcquirerProxy,
     ArrayProxy,
@@ -184,3 +185,5 @@ for _typeid, (_callable, _exposed, _method_to_typeid, _proxytype) in list(
     SyncManager.register(_typeid, _OURS.get(_typeid, _callable), _proxytype, _exposed,
                          _method_to_typeid, create_method=hasattr(_mp.SyncManager, _typeid))
 del _typeid, _callable, _exposed, _method_to_typeid, _proxytype
+
+__dir__ = public_dir(globals())

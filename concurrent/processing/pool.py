@@ -14,11 +14,11 @@ import functools
 import os
 import weakref
 from collections.abc import Callable, Iterable
+from multiprocessing.pool import MaybeEncodingError  # a result that cannot be sent back
 from typing import Any
 
-from multiprocessing.pool import MaybeEncodingError  # a result that cannot be sent back
-
 from concurrent._shared._errors import RemoteTraceback
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import PoolState
 from concurrent._shared._machinery.pool.methods import PoolMethods
@@ -128,3 +128,5 @@ class Pool(PoolMethods):
         if self._lifecycle.state is PoolState.RUNNING:
             raise ValueError("Pool is still running; call close() or terminate() before join()")
         self._engine.join(timeout)
+
+__dir__ = public_dir(globals())

@@ -16,8 +16,8 @@ from multiprocessing import process as _mp_process
 from typing import Any
 
 from concurrent import _shared
-from concurrent.processing._datapath.pickler import (
-    PICKLING_ERRORS, explain, first_failure, restate)
+from concurrent._shared._machinery.exports import public_dir
+from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure, restate
 from concurrent.processing._start import mp_context
 
 __all__ = [
@@ -171,3 +171,5 @@ class _ProbeFd:
 
     def detach(self) -> int:
         return self.fd
+
+__dir__ = public_dir(globals())

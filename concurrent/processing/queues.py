@@ -23,6 +23,7 @@ from multiprocessing import queues as _mp_queues
 from multiprocessing.context import assert_spawning
 
 from concurrent import _shared
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.processing._datapath.codec import BufferCodec, is_plain
 from concurrent.processing._datapath.overflow import Overflow
@@ -235,3 +236,5 @@ class JoinableQueue(Queue, _shared.JoinableQueue):
     def join(self) -> None:
         """Block until every item put has been marked done with ``task_done``."""
         self._ring.join()
+
+__dir__ = public_dir(globals())

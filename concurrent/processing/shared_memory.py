@@ -7,4 +7,8 @@ opened the block and ``unlink()`` once, in the one that owns it.
 
 from multiprocessing.shared_memory import ShareableList, SharedMemory
 
+from concurrent._shared._machinery.exports import public_dir
+
 __all__ = ["ShareableList", "SharedMemory"]
+
+__dir__ = public_dir(globals())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from multiprocessing import sharedctypes as _mp
 
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.values import check_lock
 from concurrent.processing.synchronize import RLock
 
@@ -70,3 +71,5 @@ def Array(typecode_or_type, size_or_initializer, *, lock=True, ctx=None):
 def synchronized(obj, lock=None, ctx=None):
     """Wrap a raw shared ctypes object so that each access takes ``lock`` (a new RLock if None)."""
     return _mp.synchronized(obj, _guard(lock, ctx), ctx=ctx)
+
+__dir__ = public_dir(globals())

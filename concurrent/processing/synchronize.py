@@ -21,6 +21,7 @@ from __future__ import annotations
 from multiprocessing import synchronize as _mp
 
 from concurrent import _shared
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.processing._start import bind, mp_context
 
@@ -161,3 +162,4 @@ class Barrier(_mp.Barrier, _shared.Barrier):
         check_timeout(timeout)
         return super().wait(timeout)
 
+__dir__ = public_dir(globals())

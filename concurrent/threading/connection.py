@@ -21,6 +21,7 @@ from multiprocessing import AuthenticationError
 
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.timeouts import check_timeout
 
 __all__ = ["AuthenticationError", "BufferTooShort", "Client", "Connection", "Listener", "Pipe",
@@ -398,3 +399,5 @@ def Client(address: str, family: str | None = None, authkey: bytes | None = None
     if listener is None:
         raise ConnectionRefusedError(f"no listener at {address!r}")
     return listener._connect(authkey)
+
+__dir__ = public_dir(globals())

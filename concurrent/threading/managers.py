@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from concurrent._shared import _managers as _abc
+from concurrent._shared._machinery.exports import public_dir
 from concurrent.threading import _queues, _sync
 from concurrent.threading.pool import Pool
 
@@ -166,3 +167,5 @@ def Manager() -> SyncManager:
     manager = SyncManager()
     manager.start()
     return manager
+
+__dir__ = public_dir(globals())

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from concurrent._shared._errors import BrokenPoolError
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.methods import PoolMethods
@@ -219,3 +220,5 @@ class Pool(PoolMethods):
                     return
             with self._lifecycle.lock:
                 threads.difference_update(t for t in running if not t.is_alive())
+
+__dir__ = public_dir(globals())

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.values import TYPECODES, check_lock, resolve_ctype
 
 __all__ = [
@@ -120,3 +121,5 @@ def Array(typecode_or_type: str | type, size_or_initializer: int | Iterable, *,
     if lock is False:
         return obj
     return SynchronizedArray(obj, _new_or_checked(lock))
+
+__dir__ = public_dir(globals())

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-__all__ = ["Export", "available", "lazy_exports", "publish"]
+__all__ = ["Export", "available", "lazy_exports", "public_dir", "publish"]
 
 
 class Export(NamedTuple):
@@ -66,6 +66,15 @@ def lazy_exports(package: str, table: Mapping[str, Export], namespace: dict
         return sorted(namespace["__all__"])
 
     return module_getattr, module_dir
+
+
+def public_dir(namespace: dict) -> Callable[[], list[str]]:
+    """A module ``__dir__`` that lists its ``__all__`` only, not its imports and helpers."""
+
+    def module_dir() -> list[str]:
+        return sorted(namespace["__all__"])
+
+    return module_dir
 
 
 def publish(public: str, namespace: dict, names: Iterable[str]) -> None:
