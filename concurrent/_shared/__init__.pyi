@@ -35,6 +35,7 @@ from concurrent._shared._sync import Semaphore as Semaphore
 from concurrent._shared._version import __version__ as __version__
 from concurrent._shared._workers import Worker as Worker
 
+
 __all__ = [
     'ApplyResult',
     'AsyncResult',

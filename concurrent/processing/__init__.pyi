@@ -3,14 +3,6 @@
 # Generated from the export table in __init__.py by
 # python -m concurrent._shared._machinery.stubs; do not edit.
 
-from multiprocessing import AuthenticationError as AuthenticationError
-from multiprocessing import BufferTooShort as BufferTooShort
-from multiprocessing import ProcessError as ProcessError
-from multiprocessing import reducer as reducer
-from queue import Empty as Empty
-from queue import Full as Full
-from threading import BrokenBarrierError as BrokenBarrierError
-
 from concurrent._shared._errors import BrokenPoolError as BrokenPoolError
 from concurrent._shared._errors import TimeoutError as TimeoutError
 from concurrent._shared._errors import WorkerLostError as WorkerLostError
@@ -24,8 +16,8 @@ from concurrent.processing import sharedctypes as sharedctypes
 from concurrent.processing import synchronize as synchronize
 from concurrent.processing._datapath.pickler import UnpicklableError as UnpicklableError
 from concurrent.processing.connection import Connection as Connection
-from concurrent.processing.context import DEFAULT as _DEFAULT
 from concurrent.processing.context import Context as Context
+from concurrent.processing.context import DEFAULT as _DEFAULT
 from concurrent.processing.context import DefaultContext as DefaultContext
 from concurrent.processing.context import ForkContext as ForkContext
 from concurrent.processing.context import ForkServerContext as ForkServerContext
@@ -46,6 +38,13 @@ from concurrent.processing.synchronize import Event as Event
 from concurrent.processing.synchronize import Lock as Lock
 from concurrent.processing.synchronize import RLock as RLock
 from concurrent.processing.synchronize import Semaphore as Semaphore
+from multiprocessing import AuthenticationError as AuthenticationError
+from multiprocessing import BufferTooShort as BufferTooShort
+from multiprocessing import ProcessError as ProcessError
+from multiprocessing import reducer as reducer
+from queue import Empty as Empty
+from queue import Full as Full
+from threading import BrokenBarrierError as BrokenBarrierError
 
 Array = _DEFAULT.Array
 Manager = _DEFAULT.Manager

@@ -4,27 +4,6 @@
 # python -m concurrent._shared._machinery.stubs; do not edit.
 
 import sys
-from multiprocessing import BufferTooShort as BufferTooShort
-from queue import Empty as Empty
-from queue import Full as Full
-from threading import TIMEOUT_MAX as TIMEOUT_MAX
-from threading import BrokenBarrierError as BrokenBarrierError
-from threading import ExceptHookArgs as ExceptHookArgs
-from threading import ThreadError as ThreadError
-from threading import __excepthook__ as __excepthook__
-from threading import active_count as active_count
-from threading import current_thread as current_thread
-from threading import enumerate as enumerate
-from threading import excepthook as excepthook
-from threading import get_ident as get_ident
-from threading import get_native_id as get_native_id
-from threading import getprofile as getprofile
-from threading import gettrace as gettrace
-from threading import local as local
-from threading import main_thread as main_thread
-from threading import setprofile as setprofile
-from threading import settrace as settrace
-from threading import stack_size as stack_size
 
 from concurrent._shared._errors import BrokenPoolError as BrokenPoolError
 from concurrent._shared._errors import TimeoutError as TimeoutError
@@ -51,6 +30,27 @@ from concurrent.threading._workers import Thread as Worker
 from concurrent.threading._workers import Timer as Timer
 from concurrent.threading.connection import Connection as Connection
 from concurrent.threading.pool import Pool as Pool
+from multiprocessing import BufferTooShort as BufferTooShort
+from queue import Empty as Empty
+from queue import Full as Full
+from threading import BrokenBarrierError as BrokenBarrierError
+from threading import ExceptHookArgs as ExceptHookArgs
+from threading import TIMEOUT_MAX as TIMEOUT_MAX
+from threading import ThreadError as ThreadError
+from threading import __excepthook__ as __excepthook__
+from threading import active_count as active_count
+from threading import current_thread as current_thread
+from threading import enumerate as enumerate
+from threading import excepthook as excepthook
+from threading import get_ident as get_ident
+from threading import get_native_id as get_native_id
+from threading import getprofile as getprofile
+from threading import gettrace as gettrace
+from threading import local as local
+from threading import main_thread as main_thread
+from threading import setprofile as setprofile
+from threading import settrace as settrace
+from threading import stack_size as stack_size
 
 Array = _DEFAULT.Array
 Manager = _DEFAULT.Manager
