@@ -147,14 +147,14 @@ def pool_of_manager(pool, x, done) -> None:
     done.put(pool.apply(square, (x,)))
 
 
-class InputBroke(Exception):
+class InputBrokeError(Exception):
     """Raised by an imap's input iterable."""
 
 
 def breaking_input(total: int, fail_at: int):
     for item in range(total):
         if item == fail_at:
-            raise InputBroke(f"the input broke at {item}")
+            raise InputBrokeError(f"the input broke at {item}")
         yield item
 
 

@@ -269,7 +269,7 @@ def test_an_input_that_raises_raises_from_next_where_its_chunk_starts(pool, chun
     results = pool.imap(_targets.square, _targets.breaking_input(20, fail_at), chunksize)
     assert [results.next(_targets.WAIT) for _ in range(before)] == [
         x * x for x in range(before)]
-    with pytest.raises(_targets.InputBroke, match=f"broke at {fail_at}"):
+    with pytest.raises(_targets.InputBrokeError, match=f"broke at {fail_at}"):
         results.next(_targets.WAIT)
     with pytest.raises(StopIteration):
         results.next(_targets.WAIT)
@@ -281,7 +281,7 @@ def test_an_input_that_raises_ends_imap_unordered_with_its_error(pool, chunksize
     results = pool.imap_unordered(_targets.square, _targets.breaking_input(20, fail_at),
                                   chunksize)
     got = []
-    with pytest.raises(_targets.InputBroke, match=f"broke at {fail_at}"):
+    with pytest.raises(_targets.InputBrokeError, match=f"broke at {fail_at}"):
         for _ in range(before + 1):  # the error comes among the results, in no set order
             got.append(results.next(_targets.WAIT))
     assert set(got) <= {x * x for x in range(before)}
