@@ -81,3 +81,15 @@ def test_chunk_sizer_grows_for_fast_tasks_and_stays_small_for_slow():
 def test_imap_auto_chunks_fast_tasks(shared_pool):
     results = list(shared_pool.imap(_targets.square, range(3000)))
     assert results == [x * x for x in range(3000)]
+
+
+def test_each_redraw_covers_what_the_longer_line_before_it_left():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, interval=0)
+    lines = iter(["[#.] 1/2  123,456.7/s  ETA 1:00:00", "[##] 2/2  9.8/s  in 0:02"])
+    bar.render = lambda done, total, elapsed: next(lines)
+    bar(1, 2)
+    bar(2, 2)
+    drawn = stream.getvalue().split("\r")[-1]
+    assert drawn.rstrip("\n").rstrip() == "[##] 2/2  9.8/s  in 0:02"
+    assert len(drawn.rstrip("\n")) == len("[#.] 1/2  123,456.7/s  ETA 1:00:00")

@@ -25,6 +25,7 @@ class ProgressBar:
         self._interval = interval
         self._started = time.monotonic()
         self._last_draw = 0.0
+        self._drawn = 0  # characters the last line put on screen
         self._finished = False
 
     def __call__(self, done: int, total: int | None) -> None:
@@ -33,7 +34,10 @@ class ProgressBar:
         if self._finished or (not complete and now - self._last_draw < self._interval):
             return
         self._last_draw = now
-        self._stream.write("\r" + self.render(done, total, now - self._started))
+        line = self.render(done, total, now - self._started)
+        # Pad over what a longer previous line left on screen (a shrinking rate or ETA).
+        self._stream.write("\r" + line.ljust(self._drawn))
+        self._drawn = len(line)
         if complete:
             self._stream.write("\n")
             self._finished = True
