@@ -9,6 +9,7 @@ raised by the results iterator where the chunk it broke would start, and ends th
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -80,13 +81,9 @@ class Feeder:
         stopped = BrokenPoolError("the pool was terminated")
         try:
             while failure is None:
-                items: list = []
                 size = self._chunksize if self._sizer is None else self._sizer.next_size()
                 try:
-                    for _ in range(size):
-                        items.append(next(self._iterator))
-                except StopIteration:
-                    pass
+                    items = list(itertools.islice(self._iterator, size))
                 except Exception as exc:  # the input itself failed: as in the stdlib, the
                     failure = exc  # chunk it broke is dropped and the error takes its place
                     break

@@ -66,7 +66,6 @@ def _run_quietly(func, items, star, wrap_error) -> tuple[Outcome, list]:
 def _run_reporting(func, items, star, wrap_error, report: Report) -> tuple[Outcome, list]:
     values: list[Any] = []
     failed = False
-    exact = True
     mark = time.perf_counter()
     last = len(items) - 1
     for index, item in enumerate(items):
@@ -79,10 +78,12 @@ def _run_reporting(func, items, star, wrap_error, report: Report) -> tuple[Outco
             values.append((False, wrap_error(exc)))
         else:
             values.append((True, value) if failed else value)
-        if exact and index < last:
+        if index < last:
             now = time.perf_counter()
             exact = now - mark >= SLOW_TASK
             mark = now
             report(Outcome.MIXED if failed else Outcome.OK, values, exact)
+            if not exact:  # fast tasks: the rest in a C loop, reported with the chunk's end
+                return _run_quietly(func, items[index + 1:], star, wrap_error)
             values, failed = [], False
     return (Outcome.MIXED if failed else Outcome.OK), values
