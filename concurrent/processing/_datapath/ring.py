@@ -4,6 +4,8 @@
 the tail; ``pop`` copies the oldest record out and moves the head.  A process waits on a
 semaphore only when the ring is empty (or full), and only then does the other side pay a
 ``release``: the stdlib's queue pays a pipe write and read plus semaphore calls for every item.
+A consumer that finds the ring empty polls it briefly first (``spin``), so a producer that keeps
+up with it never has to wake it.
 
 Safety when a process dies: the head and tail move by one aligned 8-byte store after the copy,
 so a process killed inside ``push``/``pop`` leaves the ring consistent; a consumer takes exactly
@@ -28,6 +30,7 @@ from pickle import loads as _loads
 
 from concurrent import _shared
 from concurrent.processing._datapath.segments import process_alive
+from concurrent.processing._datapath.spin import spin_until
 
 __all__ = ["Kind", "Ring", "Word"]
 
@@ -226,6 +229,13 @@ class Ring:
         self.acquire()
         try:
             tail, count, head, _, putters = _STATE.unpack_from(buf, 0)
+            if tail == head and block:  # a producer that keeps up is caught awake
+                self.release()
+                try:
+                    spin_until(self._has_record)
+                finally:
+                    self.acquire()
+                tail, count, head, _, putters = _STATE.unpack_from(buf, 0)
             if tail == head:
                 deadline = None if timeout is None else time.monotonic() + timeout
                 while tail == head:
@@ -253,6 +263,10 @@ class Ring:
             _WORD.pack_into(buf, Word.OWNER, 0)
             self._lock.release()
         return kind, value
+
+    def _has_record(self) -> bool:
+        tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
+        return tail != head
 
     def count(self) -> int:
         """The records in the ring (a snapshot)."""
