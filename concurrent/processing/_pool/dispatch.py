@@ -59,8 +59,9 @@ class Dispatcher:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._wake_r, selectors.EVENT_READ, (Watched.WAKE, None))
         self.codec = BufferCodec.for_channel(ctx=mp_context(method))
-        self._workers = Workers(method, initializer, initargs, maxtasks, self._selector,
-                                lambda: (self._wake_r, self._wake_w))
+        self._workers = Workers(method, initializer, initargs, maxtasks, self.codec,
+                                self._selector, (self._wake_r, self._wake_w,
+                                                 self._selector.fileno()))
         for _ in range(processes):
             self._add_worker()
         self._thread = threading.Thread(target=self._run, name="concurrent.processing.pool",

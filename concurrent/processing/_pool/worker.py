@@ -41,18 +41,13 @@ _IDLE_CHECK = 1.0  # seconds between checks, while idle, that the pool's process
 
 
 def worker_main(conn, codec: BufferCodec, initializer: Callable | None, initargs: Iterable,
-                maxtasks: int | None, owner_pid: int, inherited_fds: tuple[int, ...]) -> None:
+                maxtasks: int | None, owner_pid: int) -> None:
     """Serve chunks on ``conn`` until told to stop, ``maxtasks`` chunks ran, or the owner died.
 
     ``codec`` (the pool's ``BufferCodec``) decodes tasks and encodes their results.
     """
     # Ctrl-C goes to the whole process group; the pool's owner decides what stops, not us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in inherited_fds:  # under fork: the pool's ends of its other workers' pipes
-        try:
-            os.close(fd)
-        except OSError:
-            pass
     fd = conn.fileno()
     if initializer is not None:
         try:

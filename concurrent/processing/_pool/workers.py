@@ -1,14 +1,15 @@
 """The pool's worker processes: starting them on private pipes, stopping and reaping them.
 
 Every worker has a private duplex pipe, watched (with its sentinel) by the pool thread's
-selector.  Under fork a child inherits the pool's ends of its siblings' pipes and of the
-wake-up pipe; it closes them first thing.
+selector.  Under fork the workers come from the pool's zygote (``zygote``), which holds none of
+the pool's own descriptors.
 """
 
 from __future__ import annotations
 
 import collections
 import enum
+import functools
 import itertools
 import os
 import selectors
@@ -21,6 +22,7 @@ from typing import Any
 from concurrent.processing._datapath.codec import BufferCodec
 from concurrent.processing._pool.messages import READ_SIZE, STOP, take_frames
 from concurrent.processing._pool.worker import worker_main
+from concurrent.processing._pool.zygote import Zygote
 from concurrent.processing._start import mp_context
 from concurrent.processing.process import PROCESS_CLASSES
 
@@ -56,16 +58,29 @@ class Workers:
     """
 
     def __init__(self, method: str | None, initializer: Callable | None, initargs: Iterable,
-                 maxtasks: int | None, selector: selectors.BaseSelector,
-                 inherited: Callable[[], tuple[int, ...]]) -> None:
+                 maxtasks: int | None, codec: BufferCodec, selector: selectors.BaseSelector,
+                 inherited: tuple[int, ...]) -> None:
         self._method = method
         self._initializer = initializer
         self._initargs = tuple(initargs)
         self._maxtasks = maxtasks
         self._selector = selector
-        self._inherited = inherited  # the pool's own descriptors a forked child must close
         self._names = itertools.count(1)
         self.by_sentinel: dict[int, WorkerHandle] = {}
+        self._zygote: Zygote | None = None
+        if mp_context(method).get_start_method() == "fork":
+            # Fork workers come from a copy of this process made now, before the pool's
+            # thread exists (see zygote); ``inherited``: the pool's descriptors it must close.
+            owner = os.getpid()
+            self._zygote = Zygote(functools.partial(self._zygote_worker, codec, owner),
+                                  inherited)
+
+    def _zygote_worker(self, codec: BufferCodec, owner: int, name: str,
+                       conn: _mp_connection.Connection):
+        """The process object a worker forked by the zygote runs (in the zygote's child)."""
+        return PROCESS_CLASSES["fork"](
+            target=worker_main, name=name, daemon=True,
+            args=(conn, codec, self._initializer, self._initargs, self._maxtasks, owner))
 
     def start(self, codec: BufferCodec) -> WorkerHandle:
         """Start a worker that decodes tasks and encodes results with ``codec``; the caller
@@ -73,15 +88,15 @@ class Workers:
         # The stdlib's Pipe: the pool moves bytes in its own frames and encodes large buffers
         # itself, so a channel codec (and its shared-memory table) would be waste here.
         parent, child = _mp_connection.Pipe(duplex=True)
-        inherit = ()
-        if mp_context(self._method).get_start_method() == "fork":
-            inherit = tuple(w.conn.fileno() for w in self.by_sentinel.values()) + \
-                self._inherited()
-        process = PROCESS_CLASSES[self._method](
-            target=worker_main, name=f"PoolWorker-{next(self._names)}", daemon=True,
-            args=(child, codec, self._initializer, self._initargs, self._maxtasks,
-                  os.getpid(), inherit))
-        process.start()
+        name = f"PoolWorker-{next(self._names)}"
+        if self._zygote is not None:
+            process = self._zygote.start_worker(name, child.fileno())
+        else:
+            process = PROCESS_CLASSES[self._method](
+                target=worker_main, name=name, daemon=True,
+                args=(child, codec, self._initializer, self._initargs, self._maxtasks,
+                      os.getpid()))
+            process.start()
         child.close()
         worker = WorkerHandle(process, parent)
         self._selector.register(parent.fileno(), selectors.EVENT_READ, (Watched.ANSWER, worker))
@@ -119,7 +134,8 @@ class Workers:
             _signal(worker.process.terminate)
 
     def reap_all(self) -> list[WorkerHandle]:
-        """End every worker (terminate, then kill), let go of them; the ones that were here."""
+        """End every worker (terminate, then kill), let go of them, and of the zygote; the
+        workers that were here."""
         workers = list(self.by_sentinel.values())
         self.by_sentinel.clear()
         for worker in workers:
@@ -131,6 +147,11 @@ class Workers:
                 _signal(process.kill)
                 process.join(5)
             self.close(worker)
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote.join(5)
+            _close_process(self._zygote.process)
+            self._zygote = None
         return workers
 
     def read(self, worker: WorkerHandle) -> list[bytes]:
