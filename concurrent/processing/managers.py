@@ -19,6 +19,7 @@ measures both against ``multiprocessing`` (``manager_list``, ``manager_dict``; p
 ``Manager``).
 
 ``SyncManager`` also serves ``concurrent.processing.pool.Pool`` as ``Pool``.
+``serializer='xmlrpclib'`` works as in multiprocessing, locally, remotely and over TLS.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from concurrent.processing._managers.proxies import (
     portable,
 )
 from concurrent.processing._managers.security import check_serving_address
+from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.server import Server
 from concurrent.processing._managers.transport import client_for, use_tls
 from concurrent.processing.context import DEFAULT
@@ -83,9 +85,7 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
         if authkey is not None and not isinstance(authkey, bytes):
             raise TypeError(f"authkey must be bytes, not {type(authkey).__name__}; e.g. "
                             "authkey=secrets.token_bytes(32)")
-        if serializer not in _mp.listener_client:
-            raise ValueError(f"unknown serializer {serializer!r}; use one of "
-                             f"{sorted(_mp.listener_client)}")
+        Serializer.named(serializer)  # ValueError naming the choices
         for name, context in (("server_ssl_context", server_ssl_context),
                               ("client_ssl_context", client_ssl_context)):
             if context is not None and not isinstance(context, ssl.SSLContext):
@@ -99,13 +99,11 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
 
     @property
     def _Client(self):
-        if self._serializer != "pickle":
-            return _mp.listener_client[self._serializer][1]
-        return client_for(self._address)
+        return client_for(self._address, serializer=Serializer.named(self._serializer))
 
     @_Client.setter
     def _Client(self, value) -> None:
-        pass  # the address decides (see _managers.transport.client_for)
+        pass  # the address and the serializer decide (see _managers.transport.client_for)
 
     def get_server(self) -> Server:
         """A server for ``serve_forever()`` in this process (remote use)."""

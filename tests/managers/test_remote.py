@@ -15,7 +15,7 @@ import pytest
 
 from concurrent.processing.managers import BaseManager, SyncManager
 from tests.conftest import QUICK_METHOD
-from tests.managers import _certs, _targets
+from tests.managers import _targets
 from tests.managers.conftest import start_server
 from tests.pool.conftest import METHODS, get_context
 
@@ -107,15 +107,6 @@ def test_crafted_pickle_is_never_unpickled(server, tmp_path):
     client.get_store()["still"] = "serving"
     assert client.get_store()["still"] == "serving"
     assert not marker.exists()
-
-
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory):
-    files = _certs.make_self_signed(tmp_path_factory.mktemp("tls"))
-    if files is None:
-        pytest.skip("neither the cryptography package nor the openssl CLI is available to "
-                    "make a test certificate")
-    return files
 
 
 def test_tls_end_to_end(tmp_path, tls_files):

@@ -4,7 +4,8 @@ Everything a client sends before it proves it knows the authkey is read as bytes
 limit and a deadline; nothing is unpickled until the mutual HMAC challenge succeeded.  A client
 that fails (garbage, a wrong key, a truncated or huge frame, a plaintext client on a TLS server,
 a disconnect) is logged and dropped, and the server goes on serving everyone else.  The object
-table, reference counting and method dispatch are multiprocessing's, unchanged.
+table, reference counting and method dispatch are multiprocessing's, unchanged; with
+``serializer='xmlrpclib'`` too, over TLS or not (``_managers.serializers``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.transport import TLSListener
 
 __all__ = ["Server"]
@@ -63,12 +65,11 @@ class Server(_mp.Server):
 
     def __init__(self, registry: dict, address: Any, authkey: bytes, serializer: str,
                  ssl_context=None) -> None:
+        self._serializer = Serializer.named(serializer)
         if ssl_context is None:
             super().__init__(registry, address, authkey, serializer)
             self._tls = None
         else:
-            if serializer != "pickle":
-                raise ValueError(f"TLS works with serializer='pickle', not {serializer!r}")
             if not (isinstance(address, tuple) and len(address) == 2):
                 raise ValueError(f"TLS needs a (host, port) address, not {address!r}")
             if not isinstance(authkey, bytes):
@@ -87,7 +88,8 @@ class Server(_mp.Server):
         """Serve one proxy's calls on ``c``.  Our proxies also send their channel identity and
         receive ours: equal ones let large buffers cross through shared memory."""
         threading.current_thread().name = name
-        ours = _managers_channel.identity() if identity is not None else None
+        sharing = identity is not None and self._serializer.shares_memory
+        ours = _managers_channel.identity() if sharing else None
         c.send(("#RETURN", ours))
         channel = _managers_channel.ProxyChannel.between(c, ours, identity,
                                                          spin=self._tls is None)
@@ -124,6 +126,7 @@ class Server(_mp.Server):
                 return
             if self._tls is not None:
                 conn.settimeout(None)
+                conn = self._serializer.wrap(conn)  # a plain listener's connections come wrapped
             else:
                 _bound_reads(conn, None)
             self._serve_request(conn)
