@@ -8,6 +8,7 @@ Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManage
 - nothing a client sends is unpickled before it passed the HMAC challenge, and a bad client is
   logged and dropped while the server keeps serving (``_managers.server``);
 - ``server_ssl_context``/``client_ssl_context`` (``ssl.SSLContext``) put the connections in TLS;
+  a client and a server that disagree about TLS fail at once, saying how to connect;
 - proxies carry their authkey, so they keep working in any process they are sent to
   (``_managers.proxies``).
 

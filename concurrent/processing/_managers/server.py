@@ -3,8 +3,9 @@
 Everything a client sends before it proves it knows the authkey is read as bytes with a size
 limit and a deadline; nothing is unpickled until the mutual HMAC challenge succeeded.  A client
 that fails (garbage, a wrong key, a truncated or huge frame, a plaintext client on a TLS server,
-a disconnect) is logged and dropped, and the server goes on serving everyone else.  The object
-table, reference counting and method dispatch are multiprocessing's, unchanged; with
+a disconnect) is logged and dropped, and the server goes on serving everyone else; a plaintext
+client on a TLS server is first told to use TLS (``_managers.handshake``).  The object table,
+reference counting and method dispatch are multiprocessing's, unchanged; with
 ``serializer='xmlrpclib'`` too, over TLS or not (``_managers.serializers``).
 """
 
@@ -16,12 +17,13 @@ import socket
 import struct
 import threading
 import time
-from multiprocessing import connection
+from multiprocessing import AuthenticationError, connection
 from multiprocessing import managers as _mp
 from typing import Any
 
 from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.handshake import client_is_silent, refuse_plaintext
 from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.transport import TLSListener
 
@@ -62,6 +64,9 @@ class Server(_mp.Server):
     """Serves a manager's objects; ``ssl_context`` (server side) turns TLS on."""
 
     auth_timeout = 10.0  # seconds a client has to complete the TLS handshake and the challenge
+    # Seconds a TLS server waits for a new client's first bytes: a TLS client sends its hello
+    # at once, a plaintext one nothing, and is then told to use TLS (_managers.handshake).
+    tls_hello_timeout = 0.5
 
     def __init__(self, registry: dict, address: Any, authkey: bytes, serializer: str,
                  ssl_context=None) -> None:
@@ -114,6 +119,11 @@ class Server(_mp.Server):
         try:
             try:
                 if self._tls is not None:
+                    if client_is_silent(conn, self.tls_hello_timeout):
+                        conn.settimeout(self.auth_timeout)
+                        refuse_plaintext(conn)
+                        raise AuthenticationError("a plaintext client connected to this TLS "
+                                                  "server (it was told to use TLS)")
                     conn = self._tls.establish(conn, self.auth_timeout)
                 else:  # a client that sends half a frame and waits must not pin this thread
                     _bound_reads(conn, self.auth_timeout)

@@ -7,7 +7,8 @@ or -1 then an 8-byte one, then the payload) over any socket, with a frame-size l
 Clients look up the TLS context for an address with ``client_for``: proxies find it the same way
 in every process of the program that called ``use_tls``.  Every client (``connect``) then runs
 multiprocessing's authentication, and speaks the manager's serializer only after it
-(``_managers.serializers``).
+(``_managers.serializers``); a server that disagrees about TLS is recognised at once
+(``_managers.handshake``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from concurrent._shared._machinery.exports import publish
+from concurrent.processing._managers.handshake import ChallengeGuard, start_tls
 from concurrent.processing._managers.serializers import Serializer
 
 __all__ = ["MAX_FRAME", "SocketConnection", "TLSListener", "authenticate_client",
@@ -83,7 +85,12 @@ def connect(address: Any, authkey: bytes | None = None, *,
             context: ssl.SSLContext | None = None,
             serializer: Serializer = Serializer.PICKLE) -> Any:
     """Connect (in TLS with ``context``), authenticate as ``multiprocessing.connection.Client``
-    does, and speak ``serializer``."""
+    does, and speak ``serializer``.
+
+    Unlike multiprocessing's ``Client``, a server that requires TLS, does not serve it, or does
+    not speak multiprocessing's protocol at all fails at once with an error saying so
+    (``_managers.handshake``).
+    """
     conn = connection.Client(address) if context is None else _tls_connection(address, context)
     try:
         if authkey is not None:
@@ -97,17 +104,24 @@ def connect(address: Any, authkey: bytes | None = None, *,
 def _tls_connection(address: tuple[str, int], context: ssl.SSLContext) -> SocketConnection:
     sock = socket.create_connection(address[:2])
     try:
-        tls = context.wrap_socket(sock, server_hostname=address[0])
+        tls = context.wrap_socket(sock, server_hostname=address[0],
+                                  do_handshake_on_connect=False)
     except BaseException:
         sock.close()
+        raise
+    try:
+        start_tls(tls, address)
+    except BaseException:
+        tls.close()
         raise
     return SocketConnection(tls)
 
 
 def authenticate_client(conn: Any, authkey: bytes, address: Any = None) -> None:
     """The client's half of multiprocessing's mutual HMAC challenge."""
-    connection.answer_challenge(conn, authkey)
-    connection.deliver_challenge(conn, authkey)
+    guarded = ChallengeGuard(conn, address)
+    connection.answer_challenge(guarded, authkey)
+    connection.deliver_challenge(guarded, authkey)
 
 
 class SocketConnection:
