@@ -3,7 +3,12 @@
 import logging
 import os
 
-from concurrent.processing.managers import BaseManager, DictProxy, SyncManager
+from concurrent.processing.managers import (
+    BaseManager,
+    DictProxy,
+    SharedMemoryManager,
+    SyncManager,
+)
 
 _STORE = {}
 
@@ -64,7 +69,7 @@ def drain_queue_of_proxies(queue, done):
     done.set()
 
 
-MANAGERS = {"store": StoreManager}
+MANAGERS = {"store": StoreManager, "shared_memory": SharedMemoryManager}
 
 
 def serve(address, authkey, conn, log_path, tls_files=None, serializer="pickle",
@@ -138,3 +143,14 @@ def connect_and_store(address, authkey, serializer, key, value):
     client.connect()
     client.get_store()[key] = value
 
+
+def write_to_block(block, data):
+    """Run in a child: write ``data`` at the start of a ``SharedMemory`` block passed in."""
+    block.buf[:len(data)] = data
+    block.close()
+
+
+def write_to_shareable_list(shareable, index, value):
+    """Run in a child: set ``shareable[index]`` of a ``ShareableList`` passed in."""
+    shareable[index] = value
+    shareable.shm.close()
