@@ -8,6 +8,7 @@ Same API as ``multiprocessing.managers`` (``BaseManager.register``, ``SyncManage
 - nothing a client sends is unpickled before it passed the HMAC challenge, and a bad client is
   logged and dropped while the server keeps serving (``_managers.server``);
 - ``server_ssl_context``/``client_ssl_context`` (``ssl.SSLContext``) put the connections in TLS;
+  a client and a server that disagree about TLS fail at once, saying how to connect;
 - proxies carry their authkey, so they keep working in any process they are sent to
   (``_managers.proxies``).
 
@@ -19,6 +20,8 @@ measures both against ``multiprocessing`` (``manager_list``, ``manager_dict``; p
 ``Manager``).
 
 ``SyncManager`` also serves ``concurrent.processing.pool.Pool`` as ``Pool``.
+``SharedMemoryManager`` owns ``SharedMemory`` blocks and unlinks them when it shuts down.
+``serializer='xmlrpclib'`` works as in multiprocessing, locally, remotely and over TLS.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import builtins
 import ssl
 import sys
+from collections.abc import Iterable
 from multiprocessing import managers as _mp
 from multiprocessing import resource_tracker
 from typing import Any
@@ -48,9 +52,13 @@ from concurrent.processing._managers.proxies import (
     make_proxy_type,
     portable,
 )
+from concurrent.processing._managers.channel import identity as channel_identity
 from concurrent.processing._managers.security import check_serving_address
+from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.server import Server
+from concurrent.processing._managers.shared_memory import SharedMemoryServer
 from concurrent.processing._managers.transport import client_for, use_tls
+from concurrent.processing import shared_memory
 from concurrent.processing.context import DEFAULT
 from concurrent.processing.pool import Pool
 from concurrent.threading import _queues as _thread_queues
@@ -58,8 +66,8 @@ from concurrent.threading import _queues as _thread_queues
 __all__ = [
     "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "BaseManager", "BaseProxy",
     "ConditionProxy", "DictProxy", "EventProxy", "IteratorProxy", "ListProxy", "Namespace",
-    "NamespaceProxy", "PoolProxy", "RemoteError", "Server", "SyncManager", "Token",
-    "ValueProxy", "make_proxy_type", "use_tls",
+    "NamespaceProxy", "PoolProxy", "RemoteError", "Server", "SharedMemoryManager",
+    "SharedMemoryServer", "SyncManager", "Token", "ValueProxy", "make_proxy_type", "use_tls",
 ]
 
 BaseProxy = _mp.BaseProxy
@@ -85,9 +93,7 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
         if authkey is not None and not isinstance(authkey, bytes):
             raise TypeError(f"authkey must be bytes, not {type(authkey).__name__}; e.g. "
                             "authkey=secrets.token_bytes(32)")
-        if serializer not in _mp.listener_client:
-            raise ValueError(f"unknown serializer {serializer!r}; use one of "
-                             f"{sorted(_mp.listener_client)}")
+        Serializer.named(serializer)  # ValueError naming the choices
         for name, context in (("server_ssl_context", server_ssl_context),
                               ("client_ssl_context", client_ssl_context)):
             if context is not None and not isinstance(context, ssl.SSLContext):
@@ -101,13 +107,11 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
 
     @property
     def _Client(self):
-        if self._serializer != "pickle":
-            return _mp.listener_client[self._serializer][1]
-        return client_for(self._address)
+        return client_for(self._address, serializer=Serializer.named(self._serializer))
 
     @_Client.setter
     def _Client(self, value) -> None:
-        pass  # the address decides (see _managers.transport.client_for)
+        pass  # the address and the serializer decide (see _managers.transport.client_for)
 
     def get_server(self) -> Server:
         """A server for ``serve_forever()`` in this process (remote use)."""
@@ -168,6 +172,57 @@ class BaseManager(_mp.BaseManager, _shared.Manager):
         super().register(typeid, callable, portable(proxytype), exposed, method_to_typeid,
                          create_method)
 
+
+
+class SharedMemoryManager(BaseManager, _mp.SharedMemoryManager):
+    """A manager whose server owns shared memory blocks; see ``multiprocessing.managers``.
+
+    ``SharedMemory(size)`` and ``ShareableList(sequence)`` create a block in this process (it
+    is mapped here at once) and hand it to the server, which unlinks every block it owns when
+    the manager shuts down: no block outlives the manager, and none is reported as leaked.
+    Each process that uses a block still calls ``close()`` on it when done; nobody needs to
+    call ``unlink()`` (the server does).  Security and serializers are ``BaseManager``'s.
+    """
+
+    _Server = SharedMemoryServer
+
+    def SharedMemory(self, size: int) -> shared_memory.SharedMemory:
+        """A new block of ``size`` bytes, owned by the manager."""
+        self._check_can_create("SharedMemory")
+        block = shared_memory.SharedMemory(create=True, size=size)
+        self._hand_over(block)
+        return block
+
+    def ShareableList(self, sequence: Iterable[Any]) -> shared_memory.ShareableList:
+        """A new ``ShareableList`` holding ``sequence``, its block owned by the manager."""
+        self._check_can_create("ShareableList")
+        shareable = shared_memory.ShareableList(sequence)
+        self._hand_over(shareable.shm)
+        return shareable
+
+    def _check_can_create(self, what: str) -> None:
+        # multiprocessing fails here with the ValueError of a Client given no address.
+        if self._state.value == _mp.State.INITIAL:
+            raise ValueError(f"cannot create a {what}: the SharedMemoryManager is not started; "
+                             "call start() or connect() first (or use it in a with block)")
+
+    def _hand_over(self, block: shared_memory.SharedMemory) -> None:
+        """Make the server own ``block``; if it cannot, unlink the block and raise."""
+        try:
+            conn = self._Client(self._address, authkey=self._authkey)
+            try:
+                theirs = _mp.dispatch(conn, None, "track_segment", (block.name,))
+            finally:
+                conn.close()
+        except BaseException:
+            block.close()
+            block.unlink()
+            raise
+        ours = channel_identity()
+        if theirs is not None and ours is not None and tuple(theirs) != ours:
+            # The server records the block with a resource tracker other than ours: drop our
+            # record, or our tracker would unlink it (and warn) when this program exits.
+            resource_tracker.unregister("/" + block.name, "shared_memory")
 
 
 class SyncManager(BaseManager, _mp.SyncManager):

@@ -3,7 +3,12 @@
 import logging
 import os
 
-from concurrent.processing.managers import BaseManager, DictProxy, SyncManager
+from concurrent.processing.managers import (
+    BaseManager,
+    DictProxy,
+    SharedMemoryManager,
+    SyncManager,
+)
 
 _STORE = {}
 
@@ -64,8 +69,13 @@ def drain_queue_of_proxies(queue, done):
     done.set()
 
 
-def serve(address, authkey, conn, log_path, tls_files=None):
-    """Run in a child: serve a StoreManager, report its address on ``conn``, log to a file."""
+MANAGERS = {"store": StoreManager, "shared_memory": SharedMemoryManager}
+
+
+def serve(address, authkey, conn, log_path, tls_files=None, serializer="pickle",
+          auth_timeout=1.0, kind="store"):
+    """Run in a child: serve a manager (a StoreManager unless ``kind`` names another of
+    ``MANAGERS``), report its address on ``conn``, log to a file."""
     logging.basicConfig(filename=log_path, level=logging.WARNING,
                         format="%(levelname)s %(name)s %(message)s", force=True)
     server_ctx = None
@@ -73,9 +83,10 @@ def serve(address, authkey, conn, log_path, tls_files=None):
         import ssl
         server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         server_ctx.load_cert_chain(*tls_files)
-    manager = StoreManager(address=address, authkey=authkey, server_ssl_context=server_ctx)
+    manager = MANAGERS[kind](address=address, authkey=authkey, serializer=serializer,
+                             server_ssl_context=server_ctx)
     server = manager.get_server()
-    server.auth_timeout = 1.0
+    server.auth_timeout = auth_timeout
     conn.send(server.address)
     conn.close()
     server.serve_forever()
@@ -124,3 +135,22 @@ def report_channel_identity(conn):
 
     conn.send(_managers_channel.identity())
     conn.close()
+
+
+def connect_and_store(address, authkey, serializer, key, value):
+    """Run in a child: connect a StoreManager client to ``address`` and set ``store[key]``."""
+    client = StoreManager(address=address, authkey=authkey, serializer=serializer)
+    client.connect()
+    client.get_store()[key] = value
+
+
+def write_to_block(block, data):
+    """Run in a child: write ``data`` at the start of a ``SharedMemory`` block passed in."""
+    block.buf[:len(data)] = data
+    block.close()
+
+
+def write_to_shareable_list(shareable, index, value):
+    """Run in a child: set ``shareable[index]`` of a ``ShareableList`` passed in."""
+    shareable[index] = value
+    shareable.shm.close()

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.conftest import QUICK_METHOD
-from tests.managers import _targets
+from tests.managers import _certs, _targets
 from tests.pool.conftest import get_context
 
 
@@ -34,13 +34,16 @@ class RunningServer:
         assert self.process.exitcode is not None
 
 
-def start_server(tmp_path, method=QUICK_METHOD, tls_files=None, host="127.0.0.1"):
+def start_server(tmp_path, method=QUICK_METHOD, tls_files=None, host="127.0.0.1",
+                 serializer="pickle", auth_timeout=1.0, kind="store", port=0):
+    """Serve a manager (``_targets.serve``) in a child process; its auth timeout is short."""
     ctx = get_context(method)
     authkey = secrets.token_bytes(16)
     reader, writer = ctx.Pipe(duplex=False)
     log_path = tmp_path / f"server-{os.getpid()}-{time.monotonic_ns()}.log"
     process = ctx.Process(target=_targets.serve,
-                          args=((host, 0), authkey, writer, str(log_path), tls_files))
+                          args=((host, port), authkey, writer, str(log_path), tls_files,
+                                serializer, auth_timeout, kind))
     process.start()
     writer.close()
     if not reader.poll(60):
@@ -56,3 +59,13 @@ def server(tmp_path):
     running = start_server(tmp_path)
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """``(cert.pem, key.pem)`` of a self-signed certificate for 127.0.0.1."""
+    files = _certs.make_self_signed(tmp_path_factory.mktemp("tls"))
+    if files is None:
+        pytest.skip("neither the cryptography package nor the openssl CLI is available to "
+                    "make a test certificate")
+    return files

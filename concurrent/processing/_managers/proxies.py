@@ -16,6 +16,7 @@ from typing import Any
 
 from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.transport import client_for, uses_tls
 
 __all__ = [
@@ -41,7 +42,8 @@ class Portable:
 
     @property
     def _Client(self):
-        return client_for(self._token.address, self._tls_required)
+        return client_for(self._token.address, self._tls_required,
+                          Serializer.named(self._serializer))
 
     @_Client.setter
     def _Client(self, value) -> None:
@@ -49,15 +51,18 @@ class Portable:
 
     def _connect(self) -> None:
         # multiprocessing's, plus the exchange of channel identities (see _managers_channel),
-        # which a server of multiprocessing's refuses: it then gets the stdlib's request.
+        # which a server of multiprocessing's refuses: it then gets the stdlib's request.  Only
+        # pickle carries buffers through shared memory, so other serializers send the name only.
         name = process.current_process().name
         if threading.current_thread().name != "MainThread":
             name += "|" + threading.current_thread().name
-        ours = _managers_channel.identity()
+        sharing = Serializer.named(self._serializer).shares_memory
+        ours = _managers_channel.identity() if sharing else None
         conn = self._Client(self._token.address, authkey=self._authkey)
         try:
             try:
-                theirs = _mp.dispatch(conn, None, "accept_connection", (name, ours))
+                theirs = _mp.dispatch(conn, None, "accept_connection",
+                                      (name, ours) if sharing else (name,))
             except _mp.RemoteError:  # multiprocessing's server: it takes the name only
                 conn.close()
                 conn = self._Client(self._token.address, authkey=self._authkey)
@@ -104,7 +109,8 @@ def AutoProxy(token, serializer, manager=None, authkey=None, exposed=None, incre
               manager_owned=False, tls=None):
     """A proxy for ``token`` exposing what the server says its referent exposes."""
     if exposed is None:
-        conn = client_for(token.address, bool(tls))(token.address, authkey=authkey)
+        client = client_for(token.address, bool(tls), Serializer.named(serializer))
+        conn = client(token.address, authkey=authkey)
         try:
             exposed = _mp.dispatch(conn, None, "get_methods", (token,))
         finally:

@@ -3,8 +3,10 @@
 Everything a client sends before it proves it knows the authkey is read as bytes with a size
 limit and a deadline; nothing is unpickled until the mutual HMAC challenge succeeded.  A client
 that fails (garbage, a wrong key, a truncated or huge frame, a plaintext client on a TLS server,
-a disconnect) is logged and dropped, and the server goes on serving everyone else.  The object
-table, reference counting and method dispatch are multiprocessing's, unchanged.
+a disconnect) is logged and dropped, and the server goes on serving everyone else; a plaintext
+client on a TLS server is first told to use TLS (``_managers.handshake``).  The object table,
+reference counting and method dispatch are multiprocessing's, unchanged; with
+``serializer='xmlrpclib'`` too, over TLS or not (``_managers.serializers``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import socket
 import struct
 import threading
 import time
-from multiprocessing import connection
+from multiprocessing import AuthenticationError, connection
 from multiprocessing import managers as _mp
 from typing import Any
 
 from concurrent._shared._machinery.exports import publish
 from concurrent.processing._managers import channel as _managers_channel
+from concurrent.processing._managers.handshake import client_is_silent, refuse_plaintext
+from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.transport import TLSListener
 
 __all__ = ["Server"]
@@ -60,15 +64,17 @@ class Server(_mp.Server):
     """Serves a manager's objects; ``ssl_context`` (server side) turns TLS on."""
 
     auth_timeout = 10.0  # seconds a client has to complete the TLS handshake and the challenge
+    # Seconds a TLS server waits for a new client's first bytes: a TLS client sends its hello
+    # at once, a plaintext one nothing, and is then told to use TLS (_managers.handshake).
+    tls_hello_timeout = 0.5
 
     def __init__(self, registry: dict, address: Any, authkey: bytes, serializer: str,
                  ssl_context=None) -> None:
+        self._serializer = Serializer.named(serializer)
         if ssl_context is None:
             super().__init__(registry, address, authkey, serializer)
             self._tls = None
         else:
-            if serializer != "pickle":
-                raise ValueError(f"TLS works with serializer='pickle', not {serializer!r}")
             if not (isinstance(address, tuple) and len(address) == 2):
                 raise ValueError(f"TLS needs a (host, port) address, not {address!r}")
             if not isinstance(authkey, bytes):
@@ -87,7 +93,8 @@ class Server(_mp.Server):
         """Serve one proxy's calls on ``c``.  Our proxies also send their channel identity and
         receive ours: equal ones let large buffers cross through shared memory."""
         threading.current_thread().name = name
-        ours = _managers_channel.identity() if identity is not None else None
+        sharing = identity is not None and self._serializer.shares_memory
+        ours = _managers_channel.identity() if sharing else None
         c.send(("#RETURN", ours))
         channel = _managers_channel.ProxyChannel.between(c, ours, identity,
                                                          spin=self._tls is None)
@@ -112,6 +119,11 @@ class Server(_mp.Server):
         try:
             try:
                 if self._tls is not None:
+                    if client_is_silent(conn, self.tls_hello_timeout):
+                        conn.settimeout(self.auth_timeout)
+                        refuse_plaintext(conn)
+                        raise AuthenticationError("a plaintext client connected to this TLS "
+                                                  "server (it was told to use TLS)")
                     conn = self._tls.establish(conn, self.auth_timeout)
                 else:  # a client that sends half a frame and waits must not pin this thread
                     _bound_reads(conn, self.auth_timeout)
@@ -124,6 +136,7 @@ class Server(_mp.Server):
                 return
             if self._tls is not None:
                 conn.settimeout(None)
+                conn = self._serializer.wrap(conn)  # a plain listener's connections come wrapped
             else:
                 _bound_reads(conn, None)
             self._serve_request(conn)

@@ -5,11 +5,15 @@
 or -1 then an 8-byte one, then the payload) over any socket, with a frame-size limit, and
 ``TLSListener`` accepts TCP clients whose TLS handshake runs later in the connection's own thread.
 Clients look up the TLS context for an address with ``client_for``: proxies find it the same way
-in every process of the program that called ``use_tls``.
+in every process of the program that called ``use_tls``.  Every client (``connect``) then runs
+multiprocessing's authentication, and speaks the manager's serializer only after it
+(``_managers.serializers``); a server that disagrees about TLS is recognised at once
+(``_managers.handshake``).
 """
 
 from __future__ import annotations
 
+import functools
 import select
 import socket
 import ssl
@@ -22,9 +26,11 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from concurrent._shared._machinery.exports import publish
+from concurrent.processing._managers.handshake import ChallengeGuard, start_tls
+from concurrent.processing._managers.serializers import Serializer
 
 __all__ = ["MAX_FRAME", "SocketConnection", "TLSListener", "authenticate_client",
-           "client_for", "use_tls", "uses_tls"]
+           "client_for", "connect", "use_tls", "uses_tls"]
 
 MAX_FRAME = 1 << 30  # bytes: a larger length prefix is refused instead of waited for
 _tls_clients: dict[tuple[str, int], ssl.SSLContext] = {}
@@ -57,48 +63,65 @@ def uses_tls(address: Any) -> bool:
     return key is not None and key in _tls_clients
 
 
-def client_for(address: Any, require_tls: bool = False) -> Callable[..., Any]:
+def client_for(address: Any, require_tls: bool = False,
+               serializer: Serializer = Serializer.PICKLE) -> Callable[..., Any]:
     """The ``Client(address, authkey=...)`` function to use for ``address``.
 
     ``require_tls``: the manager is known to serve TLS (a proxy made in a process that used
     it), so a missing context is an error here rather than a plaintext attempt that the server
-    would drop after its handshake timeout.
+    would turn away.
     """
     key = _key(address)
     context = _tls_clients.get(key) if key is not None else None
-    if context is None:
-        if require_tls:
-            raise ValueError(
-                f"the manager at {address!r} serves TLS, and this process has no TLS context "
-                f"for it: call concurrent.processing.managers.use_tls({address!r}, "
-                "ssl_context) here before using its proxies")
-        return connection.Client
-    return lambda address, authkey=None: tls_client(address, context, authkey)
+    if context is None and require_tls:
+        raise ValueError(
+            f"the manager at {address!r} serves TLS, and this process has no TLS context "
+            f"for it: call concurrent.processing.managers.use_tls({address!r}, "
+            "ssl_context) here before using its proxies")
+    return functools.partial(connect, context=context, serializer=serializer)
 
 
-def tls_client(address: tuple[str, int], context: ssl.SSLContext,
-               authkey: bytes | None) -> SocketConnection:
-    """Connect, handshake, then authenticate as ``multiprocessing.connection.Client`` does."""
+def connect(address: Any, authkey: bytes | None = None, *,
+            context: ssl.SSLContext | None = None,
+            serializer: Serializer = Serializer.PICKLE) -> Any:
+    """Connect (in TLS with ``context``), authenticate as ``multiprocessing.connection.Client``
+    does, and speak ``serializer``.
+
+    Unlike multiprocessing's ``Client``, a server that requires TLS, does not serve it, or does
+    not speak multiprocessing's protocol at all fails at once with an error saying so
+    (``_managers.handshake``).
+    """
+    conn = connection.Client(address) if context is None else _tls_connection(address, context)
+    try:
+        if authkey is not None:
+            authenticate_client(conn, authkey, address)
+    except BaseException:
+        conn.close()
+        raise
+    return serializer.wrap(conn)
+
+
+def _tls_connection(address: tuple[str, int], context: ssl.SSLContext) -> SocketConnection:
     sock = socket.create_connection(address[:2])
     try:
-        tls = context.wrap_socket(sock, server_hostname=address[0])
+        tls = context.wrap_socket(sock, server_hostname=address[0],
+                                  do_handshake_on_connect=False)
     except BaseException:
         sock.close()
         raise
-    conn = SocketConnection(tls)
-    if authkey is not None:
-        try:
-            authenticate_client(conn, authkey)
-        except BaseException:
-            conn.close()
-            raise
-    return conn
+    try:
+        start_tls(tls, address)
+    except BaseException:
+        tls.close()
+        raise
+    return SocketConnection(tls)
 
 
-def authenticate_client(conn: Any, authkey: bytes) -> None:
+def authenticate_client(conn: Any, authkey: bytes, address: Any = None) -> None:
     """The client's half of multiprocessing's mutual HMAC challenge."""
-    connection.answer_challenge(conn, authkey)
-    connection.deliver_challenge(conn, authkey)
+    guarded = ChallengeGuard(conn, address)
+    connection.answer_challenge(guarded, authkey)
+    connection.deliver_challenge(guarded, authkey)
 
 
 class SocketConnection:
