@@ -30,6 +30,8 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.py"))
 REQUIRES = {
     "migrate_source.py": ("module", "libcst", "the 'migrate' extra is not installed"),
     "remote_manager_tls.py": ("command", "openssl", "the openssl command is not installed"),
+    "scaling_out.py": ("module", "distributed", "the 'distributed' extra is not installed"),
+    "scaling_out_connect.py": ("module", "distributed", "the 'distributed' extra is not installed"),
 }
 # Extra command lines to run an example with: (arguments, (old, new) applied to the .out text).
 VARIANTS = {

@@ -2,6 +2,7 @@
 loading and the type stubs agree, and every public object reports its public module."""
 
 import importlib
+import importlib.util
 import pickle
 import subprocess
 import sys
@@ -24,6 +25,12 @@ PUBLIC_MODULES = [
     "concurrent.processing.shared_memory", "concurrent.processing.sharedctypes",
     "concurrent.processing.synchronize", "compat",
 ]
+if importlib.util.find_spec("distributed") is not None:  # the [distributed] extra
+    PUBLIC_MODULES += [
+        "concurrent.distributed", "concurrent.distributed.connection",
+        "concurrent.distributed.managers", "concurrent.distributed.pool",
+        "concurrent.distributed.sharedctypes",
+    ]
 
 
 @pytest.mark.parametrize("package", stubs.PACKAGES)
