@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from concurrent.distributed._errors import SchedulerLostError
 
-__all__ = ["GRACE", "SLICE", "Deadline", "request"]
+__all__ = ["GRACE", "SLICE", "Deadline", "address_of", "request"]
 
 SLICE = 1.0  # seconds one request may wait inside the scheduler
 GRACE = 10.0  # seconds an answer may take beyond that before the scheduler counts as lost
@@ -25,7 +25,7 @@ GRACE = 10.0  # seconds an answer may take beyond that before the scheduler coun
 T = TypeVar("T")
 
 
-def _address(client: Any) -> str | None:
+def address_of(client: Any) -> str | None:
     try:
         return client.scheduler.address
     except Exception:  # a closed client may have dropped its rpc
@@ -42,8 +42,8 @@ def request(client: Any, call: Callable[[float], T], wait: float = 0.0) -> T:
 
     if client.status in ("closing", "closed"):
         raise SchedulerLostError(f"the Dask client of this process is {client.status}: the "
-                                 f"cluster at {_address(client)} was shut down or lost; "
-                                 f"connect() again", _address(client))
+                                 f"cluster at {address_of(client)} was shut down or lost; "
+                                 f"connect() again", address_of(client))
     limit = wait + GRACE
     started = time.monotonic()
     try:
@@ -52,12 +52,12 @@ def request(client: Any, call: Callable[[float], T], wait: float = 0.0) -> T:
         if time.monotonic() - started < limit:
             raise  # the scheduler answered: the wait ran out there
         raise SchedulerLostError(
-            f"the Dask scheduler at {_address(client)} did not answer within {limit:g} s",
-            _address(client)) from exc
+            f"the Dask scheduler at {address_of(client)} did not answer within {limit:g} s",
+            address_of(client)) from exc
     except (OSError, ClosedClientError) as exc:
         raise SchedulerLostError(
-            f"lost the Dask scheduler at {_address(client)}: {type(exc).__name__}: {exc}",
-            _address(client)) from exc
+            f"lost the Dask scheduler at {address_of(client)}: {type(exc).__name__}: {exc}",
+            address_of(client)) from exc
 
 
 class Deadline:

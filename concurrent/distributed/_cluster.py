@@ -51,15 +51,37 @@ class Target(NamedTuple):
     workers: int | None  # worker processes, when known
 
 
-class _QueueTimeouts(logging.Filter):
-    # Dask's scheduler logs every Queue get/put that times out as an error with a traceback.  A
-    # timed-out get is how our non-blocking calls say "empty": drop exactly those records from
-    # the embedded scheduler, which runs in this process.
+class _HandledHere(logging.Filter):
+    """Drop the embedded scheduler's error records for events this backend handles itself.
+
+    The embedded scheduler runs in this process and logs to its stderr; these records would
+    repeat, as noise, what the caller already gets as a result or an exception:
+
+    - a ``Queue`` get/put that timed out: how a non-blocking call says "empty" or "full";
+    - "Couldn't gather keys": a result fetched just as the worker holding it died; Dask runs
+      the task again and the fetch waits for it;
+    - "marked as failed because N workers died": the pool raises ``WorkerLostError`` for it,
+      a ``Process`` ends with exit code ``-SIGKILL``.
+    """
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage() in ("Exception while handling op queue_get",
-                                   "Exception while handling op queue_put"):
+        message = record.msg if isinstance(record.msg, str) else ""
+        if message in ("Exception while handling op queue_get",
+                       "Exception while handling op queue_put"):
             return not (record.exc_info and isinstance(record.exc_info[1], TimeoutError))
-        return True
+        return not (message.startswith("Couldn't gather keys")
+                    or "workers died while trying to run it" in message)
+
+
+_HANDLED_HERE = _HandledHere()
+# The embedded cluster's scheduler settings (the nannies pass them on to restarted workers too).
+EMBEDDED_CONFIG = {
+    # A worker is sent its next task only once it is free (Dask's default sends one ahead):
+    # a worker that dies then takes only the task it was running down with it, never an
+    # innocent one queued behind it (Dask counts both as suspects, and fails a task after
+    # distributed.scheduler.allowed-failures such deaths).
+    "distributed.scheduler.worker-saturation": 1.0,
+}
 
 
 class _Session:
@@ -115,12 +137,15 @@ def _embedded_workers() -> int:
 
 
 def _start_embedded() -> None:
+    import dask
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed.core").addFilter(_QueueTimeouts())
-    cluster = LocalCluster(n_workers=_embedded_workers(), threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                           silence_logs=logging.ERROR)
+    for name in ("distributed.core", "distributed.scheduler"):
+        logging.getLogger(name).addFilter(_HANDLED_HERE)  # once: a filter is kept in a list
+    with dask.config.set(EMBEDDED_CONFIG):
+        cluster = LocalCluster(n_workers=_embedded_workers(), threads_per_worker=1,
+                               processes=True, host="127.0.0.1",
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
     try:
         client = Client(cluster, set_as_default=False, timeout=CONNECT_TIMEOUT)
     except BaseException:

@@ -1,15 +1,21 @@
-"""What runs on a cluster worker for one chunk of a ``Pool``'s tasks.
+"""What runs on a cluster worker for a ``Pool``: one batch of chunks as one Dask task.
+
+A Dask task costs about a millisecond of scheduling (more on a busy machine), far more than a
+small pool task, so the pool sends several chunks per Dask task (``run_pool_batch``) and each
+chunk arrives as bytes the caller pickled: its function (pickled once per submission, so a
+batch of one ``map`` carries it once) and its items.  Per chunk, the worker unpickles, runs the
+loop every pool shares (``run_chunk``) and pickles the outcome on its own, so a chunk whose
+function cannot be found here or whose values cannot be pickled fails alone, not its batch.
 
 A cluster worker process serves many pools and is never replaced for one, so a pool's
 ``initializer`` runs in each worker process before the first chunk of that pool reaches it, and
 again once it has run ``maxtasksperchild`` tasks there: what the initializer sets up is rebuilt
-as a fresh pool worker would have it.  The chunk runs through the loop both other pools share
-(``run_chunk``); exceptions travel with their traceback text (``capture``).
+as a fresh pool worker would have it.  Exceptions travel with their traceback text
+(``capture``).
 """
 
 from __future__ import annotations
 
-import enum
 import threading
 import time
 from collections.abc import Callable
@@ -19,11 +25,11 @@ from concurrent._shared._machinery.pool.results import Outcome
 from concurrent._shared._machinery.pool.runner import run_chunk
 from concurrent._shared._machinery.pool.tracebacks import capture
 
-__all__ = ["ChunkReport", "PoolSpec", "Verdict", "run_pool_chunk"]
+__all__ = ["BatchReport", "ChunkData", "PoolSpec", "dumps", "loads", "run_pool_batch"]
 
 
 class PoolSpec(NamedTuple):
-    """What every chunk of one pool carries: the pool's identity and its initializer."""
+    """What every batch of one pool carries: the pool's identity and its initializer."""
 
     pool: str
     initializer: Callable | None
@@ -31,27 +37,41 @@ class PoolSpec(NamedTuple):
     maxtasks: int | None
 
 
-class Verdict(enum.Enum):
-    """Whether the chunk ran (its outcome is in the report) or the initializer failed."""
+class ChunkData(NamedTuple):
+    """One chunk as the caller sends it: pickled function and items."""
 
-    RAN = "ran"
-    INITIALIZER_FAILED = "initializer failed"
+    func: bytes  # the same bytes object for every chunk of one submission
+    items: bytes
+    star: bool
+    count: int
 
 
-class ChunkReport(NamedTuple):
-    """A chunk's result, sent back to the pool."""
+class BatchReport(NamedTuple):
+    """A batch's result: one ``(outcome, pickled payload, seconds)`` per chunk, or the
+    initializer's failure (``chunks`` is then empty)."""
 
-    verdict: Verdict
-    outcome: Outcome
-    payload: Any
-    seconds: float
+    chunks: list[tuple[Outcome, bytes, float]]
+    initializer_error: Any = None
+
+
+def dumps(obj: Any) -> bytes:
+    """Pickle as Dask does: functions of ``__main__`` by value (cloudpickle), others by name."""
+    from distributed.protocol import pickle
+
+    return pickle.dumps(obj)
+
+
+def loads(data: bytes) -> Any:
+    from distributed.protocol import pickle
+
+    return pickle.loads(data)
 
 
 _done_here: dict[str, int] = {}  # pool -> tasks run in this process since its initializer ran
 _lock = threading.Lock()
 
 
-def _prepare(spec: PoolSpec) -> BaseException | None:
+def _initialize_if_due(spec: PoolSpec) -> BaseException | None:
     with _lock:
         done = _done_here.get(spec.pool)
         fresh = done is None or (spec.maxtasks is not None and done >= spec.maxtasks)
@@ -67,13 +87,28 @@ def _prepare(spec: PoolSpec) -> BaseException | None:
     return None
 
 
-def run_pool_chunk(spec: PoolSpec, func: Callable, items: list, star: bool) -> ChunkReport:
-    """Run ``func`` over ``items`` here (the initializer first, when due)."""
+def _run_one(chunk: ChunkData, functions: dict[int, Callable]) -> tuple[Outcome, bytes, float]:
     started = time.perf_counter()
-    failure = _prepare(spec)
-    if failure is not None:
-        return ChunkReport(Verdict.INITIALIZER_FAILED, Outcome.ERROR, capture(failure), 0.0)
-    outcome, values = run_chunk(func, items, star, capture)
-    with _lock:
-        _done_here[spec.pool] = _done_here.get(spec.pool, 0) + len(items)
-    return ChunkReport(Verdict.RAN, outcome, values, time.perf_counter() - started)
+    try:
+        func = functions.get(id(chunk.func))
+        if func is None:
+            func = functions[id(chunk.func)] = loads(chunk.func)
+        outcome, values = run_chunk(func, loads(chunk.items), chunk.star, capture)
+        payload = dumps(values)
+    except BaseException as exc:  # unpickling the chunk, or pickling its values, failed
+        outcome, payload = Outcome.ERROR, dumps(capture(exc))
+    return outcome, payload, time.perf_counter() - started
+
+
+def run_pool_batch(chunks: list[ChunkData], spec: PoolSpec) -> BatchReport:
+    """Run each chunk here, in order (the initializer first, when due)."""
+    reports = []
+    functions: dict[int, Callable] = {}
+    for chunk in chunks:
+        failure = _initialize_if_due(spec)
+        if failure is not None:
+            return BatchReport([], dumps(capture(failure)))
+        reports.append(_run_one(chunk, functions))
+        with _lock:
+            _done_here[spec.pool] = _done_here.get(spec.pool, 0) + chunk.count
+    return BatchReport(reports)
