@@ -115,6 +115,27 @@ class Channel:
                 continue
             self._event(self._space, "wait", deadline.slice())
 
+    # -- a pipe's direction: the writer learns when the reader closed ----------------------
+    def send(self, obj: Any) -> None:
+        """Append ``obj`` to an unbounded channel and ring its bell; ``BrokenPipeError`` if its
+        reader closed (``close_reading``).  The three requests go out at once: one round trip."""
+        from distributed.protocol import pickle
+
+        data = pickle.dumps(obj)  # fails here, in the caller
+        self._attach()
+        client = self._client
+        if request(client, lambda limit: client.sync(_send, client, self.name, data,
+                                                      callback_timeout=limit)):
+            raise BrokenPipeError("the other end of the pipe is closed")
+
+    def close_reading(self) -> None:
+        """No one reads this channel any more: a later ``send`` raises ``BrokenPipeError``."""
+        self._attach()
+        client = self._client
+        request(client, lambda limit: client.sync(client.scheduler.event_set,
+                                                  name=self.name + "-closed",
+                                                  callback_timeout=limit))
+
     def get(self, timeout: float | None = None) -> tuple[bool, Any]:
         """``(True, item)`` for the oldest item, waiting up to ``timeout`` (``None``: for ever,
         0: not at all) for one; ``(False, None)`` if none came."""
@@ -132,6 +153,16 @@ class Channel:
             if self.qsize() > 0:
                 continue
             self._event(self._bell, "wait", deadline.slice())
+
+
+async def _send(client: Any, name: str, data: bytes) -> bool:
+    """Put ``data``, ring the bell and ask whether the reader closed, concurrently."""
+    scheduler = client.scheduler
+    _, _, closed = await asyncio.gather(
+        scheduler.queue_put(name=name, data=data, timeout=None),
+        scheduler.event_set(name=name + "-bell"),
+        scheduler.event_is_set(name=name + "-closed"))
+    return bool(closed)
 
 
 async def _first_bell(client: Any, names: list[str], wait: float) -> None:

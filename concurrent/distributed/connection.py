@@ -6,9 +6,10 @@ What travels is a copy (an object that cannot be pickled fails in ``send``), and
 through the scheduler, so a pipe suits messages, not bulk data (scatter that with Dask).
 
 ``close()`` sends an end-of-file marker: the peer's ``recv`` raises ``EOFError`` once it has
-taken what came before.  What cannot be seen through a queue: a ``send`` to a peer that closed
-its end is not refused (the message is dropped with the channel), and an end has no file
-descriptor.  ``poll`` takes the next message into the end's buffer, so an end is used by one
+taken what came before.  It also flags the channel it read from as closed, so the peer's next
+``send`` raises ``BrokenPipeError``, as with a process pipe (``send`` puts the message, rings the
+bell and reads that flag in one round trip).  An end has no file descriptor, so ``wait()``
+takes only these connections.  ``poll`` takes the next message into the end's buffer, so an end is used by one
 worker at a time (pickling it carries its buffer along).
 
 ``wait()`` watches several ends at once: it looks at each channel and waits on their doorbells
@@ -98,8 +99,9 @@ class Connection(_abc.Connection):
 
     # -- sending --------------------------------------------------------------------------
     def send(self, obj: Any) -> None:
-        """Send a copy of ``obj`` (it must be picklable)."""
-        self._writable().put((Kind.OBJECT, obj))
+        """Send a copy of ``obj`` (it must be picklable); ``BrokenPipeError`` if the other end
+        was closed."""
+        self._writable().send((Kind.OBJECT, obj))
 
     def send_bytes(self, buf: Any, offset: int = 0, size: int | None = None) -> None:
         outbox = self._writable()
@@ -117,7 +119,7 @@ class Connection(_abc.Connection):
             elif offset + size > length:
                 raise ValueError(f"buffer length {length} < offset + size ({offset} + {size})")
             data = bytes(view[offset:offset + size])
-        outbox.put((Kind.BYTES, data))
+        outbox.send((Kind.BYTES, data))
 
     # -- receiving ------------------------------------------------------------------------
     def _next(self) -> tuple[Kind, Any]:
@@ -181,12 +183,18 @@ class Connection(_abc.Connection):
         raise OSError("a cluster connection has no file descriptor")
 
     def close(self) -> None:
-        """Close this end (again: no effect); the peer's ``recv`` then raises ``EOFError``."""
+        """Close this end (again: no effect); the peer's ``recv`` then raises ``EOFError`` and
+        its ``send`` raises ``BrokenPipeError``."""
         if self._closed:
             return
         self._closed = True
         if self._outbox is not None:
-            self._outbox.put((Kind.EOF, None))
+            try:
+                self._outbox.send((Kind.EOF, None))
+            except BrokenPipeError:  # the peer closed first: it reads nothing more
+                pass
+        if self._inbox is not None:
+            self._inbox.close_reading()
 
     def _ready(self) -> bool:
         return self._closed or bool(self._buffer)
