@@ -9,6 +9,20 @@ scheduler at ``$CONCURRENT_DISTRIBUTED_SCHEDULER``, else on an embedded ``LocalC
 (worker processes on 127.0.0.1) started on first use and closed at exit.  A non-loopback
 scheduler needs TLS unless the caller opts in to plain TCP.
 
+What it declares (``get_context().capabilities``): ``COPIES_OBJECTS`` (everything crosses as a
+pickled copy), ``LOSES_WORKERS`` (a cluster worker can die under a task: Dask runs it again, up
+to ``distributed.scheduler.allowed-failures`` times, then the pool task raises
+``WorkerLostError``) and ``TERMINATES_WORKERS``: ``Process.terminate()``/``kill()`` stop a
+target that has not started yet before it runs, and a running target at its next Python
+bytecode, by raising an exception in its thread; a call blocked in C (``time.sleep``, a socket
+read, a long C extension call) returns first.  The worker process and its other tasks go on.
+Its locks follow ``LockConvention.SEMLOCK``, multiprocessing's.
+
+Beyond the shared exceptions, one error is its own: ``SchedulerLostError``, raised within a
+bounded time by any blocking call once the scheduler is gone.  It subclasses
+``ConnectionError``, so code that catches ``ConnectionError`` (or ``OSError``) for a lost
+manager connection catches it too.
+
 Which Dask piece carries each name:
 
 - ``Process``/``Worker``: ``Client.submit`` of a task that secedes from the worker's thread
@@ -20,16 +34,19 @@ Which Dask piece carries each name:
   in a second ``Queue``.
 - ``Lock``, ``RLock``, ``Semaphore``, ``BoundedSemaphore``: tokens in a ``distributed.Queue``
   (Dask's lease-based ``Lock``/``Semaphore`` cannot be released by another worker);
-  ``Event``: ``distributed.Event``.  ``Condition`` (ours, from three semaphores and the lock)
-  and ``Barrier`` (ours, ``threading.Barrier``'s states over that condition, state in a
-  ``distributed.Variable``) are what Dask lacks.
-- ``Pipe``/``Connection``: one ``distributed.Queue`` per direction; ``wait`` waits on their
-  ``Event`` doorbells at once; ``connection.Listener``/``Client`` meet through a ``Variable``
-  and a ``Queue`` named by the address.
-- ``Pool``: chunks as ``Client.submit`` tasks, ``processes`` in flight, outcomes by future
-  callbacks; a lost worker is Dask's retry, then ``WorkerLostError`` (from ``KilledWorker``).
+  ``Event``: ``distributed.Event``.  ``Condition`` (ours, from three semaphores and the lock;
+  it takes only this backend's ``Lock``/``RLock``) and ``Barrier`` (ours, ``threading.Barrier``'s
+  states over that condition, state in a ``distributed.Variable``) are what Dask lacks.
+- ``Pipe``/``Connection``: one ``distributed.Queue`` per direction; ``send`` to an end whose
+  peer closed raises ``BrokenPipeError``; ``wait`` takes these connections only (they have no
+  file descriptor, and a ``Process`` has no ``sentinel``) and waits on their ``Event``
+  doorbells at once; ``connection.Listener``/``Client`` meet through a ``Variable`` and a
+  ``Queue`` named by the address.
+- ``Pool``: batches of chunks as Dask tasks (``Client.map``), ``processes`` running at once,
+  results of finished batches fetched together.
 - ``Manager()``: list, dict, Namespace, Value, Array as Dask Actors; its queues, primitives
-  and pools are the ones above.  ``Value``/``Array``: the ctypes bytes in a ``Variable``.
+  and pools are the ones above.  ``Value``/``Array``: the ctypes bytes in a ``Variable``;
+  ``get_obj()`` returns a snapshot of them.
 
 Each name loads its module on first use; ``import concurrent.distributed`` needs the
 ``distributed`` package (``pip install 'concurrent-pep371[distributed]'``) but does not import

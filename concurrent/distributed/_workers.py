@@ -6,8 +6,8 @@ runs, from a Dask ``Variable`` the task fills first).  A target that raised has 
 printed here, on the caller's stderr, as a child process prints it on the shared terminal.
 
 ``terminate()``/``kill()``: a target not started yet never runs; a running target gets
-``Terminated`` raised in its thread, so Python code stops at once and a call blocked in C (a
-sleep, a socket read) stops when it returns; the worker process and its other tasks go on.
+``Terminated`` raised in its thread, so it stops at its next Python bytecode, and a call blocked
+in C (a sleep, a socket read) returns first; the worker process and its other tasks go on.
 ``exitcode`` is then ``-SIGTERM`` (``-SIGKILL``).  A target whose worker process dies is run
 again by Dask on another worker, up to ``distributed.scheduler.allowed-failures`` (3) times;
 then ``exitcode`` is ``-SIGKILL``.

@@ -45,3 +45,32 @@ def hold_lock_and_count(lock, shared, key: str, times: int, done) -> None:
         with lock:
             shared[key] = shared.get(key, 0) + 1
     done.put(os.getpid())
+
+
+def kill_on(bad, x):
+    """SIGKILL the worker process running this when ``x == bad``, else return ``x``."""
+    if x == bad:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x
+
+
+def timed_nap(x, seconds: float = 0.15):
+    """Sleep, and say when (wall clock) it ran: (start, end)."""
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+def fail_to_initialize(*_):
+    raise RuntimeError("this initializer always fails")
+
+
+class Unpicklable:
+    """Refuses to be pickled (as a lock or a socket would)."""
+
+    def __reduce__(self):
+        raise TypeError("Unpicklable objects cannot be pickled")
+
+
+def return_unpicklable(_=None):
+    return Unpicklable()

@@ -70,3 +70,16 @@ def test_unpicklable_item_fails_in_put(cluster):
 
     with pytest.raises(Exception, match="lock"):
         cluster.Queue().put(threading.Lock())
+
+
+def test_scheduler_lost_error_is_a_connection_error(cluster):
+    import pickle
+
+    error = cluster.SchedulerLostError("the scheduler went away", "tcp://127.0.0.1:1")
+    assert isinstance(error, ConnectionError) and isinstance(error, OSError)
+    try:
+        raise error
+    except ConnectionError as caught:  # what code written for a lost manager catches
+        assert caught is error
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.address) == ("the scheduler went away", "tcp://127.0.0.1:1")
