@@ -15,10 +15,10 @@ from concurrent._shared._backend import Backend, Capability, LockConvention
 from concurrent._shared._machinery.exports import publish
 from concurrent.distributed import _locks, _queues, _sync, _workers
 
-if TYPE_CHECKING:
-    from concurrent.distributed import connection as _connection
-    from concurrent.distributed import pool as _pool
-    from concurrent.distributed.managers import SyncManager
+if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
+    import concurrent.distributed.connection
+    import concurrent.distributed.managers
+    import concurrent.distributed.pool
 
 __all__ = ["DEFAULT", "ClusterContext"]
 
@@ -133,7 +133,7 @@ class ClusterContext(Backend):
         return self.connection.wait(object_list, timeout)
 
     @property
-    def Connection(self) -> type[_connection.Connection]:
+    def Connection(self) -> type[concurrent.distributed.connection.Connection]:
         """A cluster pipe end (a Dask ``Queue`` per direction)."""
         return self.connection.Connection
 
@@ -145,13 +145,13 @@ class ClusterContext(Backend):
         return connection
 
     @property
-    def Pool(self) -> type[_pool.Pool]:
+    def Pool(self) -> type[concurrent.distributed.pool.Pool]:
         """``concurrent.distributed.pool.Pool``: chunks of tasks as Dask tasks."""
         from concurrent.distributed.pool import Pool
 
         return Pool
 
-    def Manager(self) -> SyncManager:
+    def Manager(self) -> concurrent.distributed.managers.SyncManager:
         """A started manager whose shared objects live on the cluster."""
         from concurrent.distributed.managers import Manager
 

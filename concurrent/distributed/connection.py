@@ -9,8 +9,8 @@ through the scheduler, so a pipe suits messages, not bulk data (scatter that wit
 taken what came before.  It also flags the channel it read from as closed, so the peer's next
 ``send`` raises ``BrokenPipeError``, as with a process pipe (``send`` puts the message, rings the
 bell and reads that flag in one round trip).  An end has no file descriptor, so ``wait()``
-takes only these connections.  ``poll`` takes the next message into the end's buffer, so an end is used by one
-worker at a time (pickling it carries its buffer along).
+takes only these connections.  ``poll`` takes the next message into the end's buffer, so an
+end is used by one worker at a time (pickling it carries its buffer along).
 
 ``wait()`` watches several ends at once: it looks at each channel and waits on their doorbells
 (Dask ``Event``\\ s) together.  ``Listener``/``Client`` meet through a name: the listener's
