@@ -238,10 +238,8 @@ class Pool(PoolMethods):
                    and len(self._running) < limit):
                 key = new_name("pool-batch")
                 batches[key] = self._running[key] = (self._next_batch(), None)
-            if batches and (self._collector is None or not self._collector.is_alive()):
-                self._collector = threading.Thread(target=self._collect, daemon=True,
-                                                   name=f"{self._name} collector")
-                self._collector.start()
+            if batches:
+                self._ensure_collector()
         if not batches:
             return
         keys = list(batches)
@@ -259,11 +257,23 @@ class Pool(PoolMethods):
             self._dispatch()
             return
         with self._lifecycle.lock:
+            dropped = []
             for key, future in zip(keys, futures):
                 if key in self._running:
                     self._running[key] = (self._running[key][0], future)
+                else:  # terminated meanwhile: its chunks already failed
+                    dropped.append(future)
+        if dropped:
+            self._cancel(dropped)
         for future in futures:
             future.add_done_callback(self._batch_done)
+
+    def _ensure_collector(self) -> None:
+        # Called with the lock held.
+        if self._collector is None or not self._collector.is_alive():
+            self._collector = threading.Thread(target=self._collect, daemon=True,
+                                               name=f"{self._name} collector")
+            self._collector.start()
 
     def _batch_done(self, future: Any) -> None:
         # Dask's callback thread: free the slot, start the next batch, leave the rest to the
@@ -273,7 +283,8 @@ class Pool(PoolMethods):
             if entry is None:  # terminated: its chunks already failed
                 return
             self._collecting += 1
-        self._finished.put((entry[0], future))
+            self._finished.put((entry[0], future))
+            self._ensure_collector()
         self._dispatch()
 
     # -- collecting results -------------------------------------------------------------------
@@ -284,8 +295,8 @@ class Pool(PoolMethods):
             try:
                 done = [self._finished.get(timeout=1.0)]
             except queue.Empty:
-                with self._lifecycle.lock:
-                    if self._finished.empty() and not self._running:
+                with self._lifecycle.lock:  # every put is counted under it
+                    if not self._collecting and not self._running:
                         self._collector = None
                         return
                 continue
@@ -405,17 +416,20 @@ class Pool(PoolMethods):
             self._idle.notify_all()
         for chunk in pending:
             chunk.fail(error)
-        futures = [future for _, future in running if future is not None]
         for batch, _ in running:
             for chunk in batch:
                 chunk.fail(error)
+        self._cancel([future for _, future in running if future is not None])
+        if self._watch is not None:
+            _monitor.unwatch(self._watch)
+
+    def _cancel(self, futures: list) -> None:
+        """Tell Dask these batches are not wanted (a running one still finishes there)."""
         if futures and self._client.status == "running":
             try:
                 self._client.cancel(futures)
             except Exception:  # the cluster is going away: nothing left to stop there
                 pass
-        if self._watch is not None:
-            _monitor.unwatch(self._watch)
 
     # -- shutting down ------------------------------------------------------------------------
     def _mark_closed(self) -> None:
