@@ -12,6 +12,7 @@ from concurrent._bench._results import Results
 from tests.conftest import QUICK_METHOD
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_cluster_rows_are_real_and_compared_with_our_process_backend(cluster):
     results = Results(meta={"repeat": 1})

@@ -9,6 +9,7 @@ from tests.distributed import _targets
 LOST_TASK_BOUND = 60.0
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_task_whose_worker_is_killed_once_is_rerun(cluster, tmp_path):
     marker = str(tmp_path / "killed-once")
@@ -18,6 +19,7 @@ def test_task_whose_worker_is_killed_once_is_rerun(cluster, tmp_path):
         assert survivor.get(LOST_TASK_BOUND) == "rerun"
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_task_that_always_kills_its_worker_raises_worker_lost(cluster):
     with cluster.Pool(2) as pool:
@@ -29,6 +31,7 @@ def test_task_that_always_kills_its_worker_raises_worker_lost(cluster):
         assert pool.apply(_targets.square, (7,)) == 49  # the pool goes on
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_process_whose_worker_always_dies_ends_with_sigkill(cluster):
     import signal

@@ -61,6 +61,7 @@ def nodes(cluster):
                 process.wait(30)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_pool_queue_lock_and_manager_across_two_workers(nodes):
     backend, _ = nodes
@@ -83,6 +84,7 @@ def test_pool_queue_lock_and_manager_across_two_workers(nodes):
     assert pids <= {pid for pid, _ in ran}
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_lost_scheduler_raises_in_every_blocking_call(nodes):
     backend, scheduler = nodes

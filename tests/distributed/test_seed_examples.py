@@ -28,6 +28,7 @@ def _run(script: pathlib.Path) -> list[str]:
     return done.stdout.splitlines()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_seed_example_runs_on_the_cluster(name):
