@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-BACKENDS = ("concurrent.threading", "concurrent.processing")
+BACKENDS = ("concurrent.threading", "concurrent.processing", "concurrent.distributed")
 
 
 def _gil_status() -> str:
@@ -26,6 +26,15 @@ def _backend_status(name: str) -> str:
     return f"available ({len(exported)} public names)" if exported else "not built yet"
 
 
+def _cluster_status() -> str:
+    # The cluster concurrent.distributed would use; nothing is started or connected.
+    try:
+        from concurrent import distributed
+    except ImportError as exc:
+        return f"unavailable ({exc})"
+    return distributed.describe()
+
+
 def format_info() -> str:
     """The report of ``python -m concurrent info``: what a bug report or a benchmark needs."""
     import multiprocessing
@@ -44,6 +53,7 @@ def format_info() -> str:
         *(f"  {name}: {_backend_status(name)}" for name in BACKENDS),
         f"start methods: {', '.join(multiprocessing.get_all_start_methods())}",
         f"default start method: {multiprocessing.get_context().get_start_method()}",
+        f"cluster (concurrent.distributed): {_cluster_status()}",
     ]
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 loading and the type stubs agree, and every public object reports its public module."""
 
 import importlib
+import importlib.util
 import pickle
 import subprocess
 import sys
@@ -24,16 +25,26 @@ PUBLIC_MODULES = [
     "concurrent.processing.shared_memory", "concurrent.processing.sharedctypes",
     "concurrent.processing.synchronize", "compat",
 ]
+# concurrent.distributed imports only with its extra ([distributed]) installed.
+HAVE_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
+PACKAGES = [package for package in stubs.PACKAGES
+            if package != "concurrent.distributed" or HAVE_DISTRIBUTED]
+if HAVE_DISTRIBUTED:
+    PUBLIC_MODULES += [
+        "concurrent.distributed", "concurrent.distributed.connection",
+        "concurrent.distributed.managers", "concurrent.distributed.pool",
+        "concurrent.distributed.sharedctypes",
+    ]
 
 
-@pytest.mark.parametrize("package", stubs.PACKAGES)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_stub_is_generated_from_the_export_table(package):
     with open(stubs.stub_path(package), encoding="utf-8") as file:
         assert file.read() == stubs.current_stub(package), (
             "stale stub: run python -m concurrent._shared._machinery.stubs")
 
 
-@pytest.mark.parametrize("package", stubs.PACKAGES)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_all_and_dir_are_the_table(package):
     module = importlib.import_module(package)
     assert module.__all__ == available(module._EXPORTS)
@@ -43,7 +54,7 @@ def test_all_and_dir_are_the_table(package):
         assert getattr(module, name) is not None, name
 
 
-@pytest.mark.parametrize("package", stubs.PACKAGES)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_importing_a_package_loads_nothing_of_its_table(package):
     code = (f"import sys, {package} as m\n"
             f"print(sorted(n for n, e in m._EXPORTS.items() if e.module.startswith('.') and "

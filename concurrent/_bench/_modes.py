@@ -13,6 +13,7 @@ __all__ = [
     "Backend",
     "LINEAR",
     "MODE_NAMES",
+    "OURS_DISTRIBUTED",
     "OURS_PROCESSING",
     "OURS_THREADING",
     "STDLIB_PROCESSING",
@@ -27,11 +28,13 @@ STDLIB_THREADING = "threading"
 OURS_THREADING = "concurrent.threading"
 STDLIB_PROCESSING = "multiprocessing"
 OURS_PROCESSING = "concurrent.processing"
+OURS_DISTRIBUTED = "concurrent.distributed"  # the cluster section only (_scaleout)
 
 MODE_NAMES = (LINEAR, STDLIB_THREADING, OURS_THREADING, STDLIB_PROCESSING, OURS_PROCESSING)
 WORKER_MODES = MODE_NAMES[1:]
 # Each of our backends is reported beside the stdlib mode it replaces.
-BASELINE = {OURS_THREADING: STDLIB_THREADING, OURS_PROCESSING: STDLIB_PROCESSING}
+BASELINE = {OURS_THREADING: STDLIB_THREADING, OURS_PROCESSING: STDLIB_PROCESSING,
+            OURS_DISTRIBUTED: OURS_PROCESSING}  # a cluster is measured against our processes
 
 
 class UnavailableError(Exception):

@@ -196,7 +196,9 @@ def format_table(results: Results) -> str:
         "vs = our speed / the stdlib's speed in the same run (above 1.00x: ours is faster)",
         "",
     ]
-    for section in (_workloads_section, _throughput_section, _payloads_section):
+    from concurrent._bench._scaleout import format_section
+
+    for section in (_workloads_section, _throughput_section, _payloads_section, format_section):
         block = section(results, repeat)
         if block:
             lines += block + [""]

@@ -2,10 +2,12 @@
 
 Each entry is a ``pytest.param(factory, id=...)``; ``factory()`` returns an object that
 implements ``concurrent._shared.Backend``.  The process backend runs once per start method
-this platform has (``multiprocessing.get_all_start_methods()``).  Factories import lazily, so
-collecting the suite never imports a backend that is not under test.
+this platform has (``multiprocessing.get_all_start_methods()``); the cluster backend runs when
+its extra is installed (its embedded cluster starts on first use and closes at exit).  Factories
+import lazily, so collecting the suite never imports a backend that is not under test.
 """
 
+import importlib.util
 import multiprocessing
 
 import pytest
@@ -26,8 +28,24 @@ def _processing(method):
     return factory
 
 
+def _distributed():
+    import concurrent.distributed
+
+    return concurrent.distributed.get_context()
+
+
+def close(backend):
+    """End what ``backend`` started for the session: the cluster backend's embedded cluster
+    (its worker processes are this process's children)."""
+    shutdown = getattr(backend.module, "shutdown", None)
+    if shutdown is not None:
+        shutdown()
+
+
 BACKENDS = [
     pytest.param(_threading, id="threading"),
     *[pytest.param(_processing(method), id=f"processing-{method}")
       for method in multiprocessing.get_all_start_methods()],
+    *([pytest.param(_distributed, id="distributed")]
+      if importlib.util.find_spec("distributed") is not None else []),
 ]

@@ -3,13 +3,15 @@
 import pytest
 
 from tests.conformance._helpers import JOIN_TIMEOUT, finish_within
-from tests.conformance.backends import BACKENDS
+from tests.conformance.backends import BACKENDS, close
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request):
     """The backend under test: an object implementing ``concurrent._shared.Backend``."""
-    return request.param()
+    made = request.param()
+    yield made
+    close(made)
 
 
 @pytest.fixture

@@ -91,6 +91,19 @@ def test_peer_close_gives_eof_and_closed_end_gives_oserror(pipe):
             call()
 
 
+@pytest.mark.parametrize("duplex", [True, False], ids=["duplex", "one-way"])
+def test_send_to_a_closed_peer_raises_broken_pipe(backend, duplex):
+    reader, writer = backend.Pipe(duplex)
+    reader.close()
+    try:
+        with pytest.raises(BrokenPipeError):
+            writer.send("nobody reads this")
+        with pytest.raises(BrokenPipeError):
+            writer.send_bytes(b"nor this")
+    finally:
+        writer.close()
+
+
 def test_one_way_pipe(backend):
     reader, writer = backend.Pipe(duplex=False)
     try:

@@ -16,7 +16,8 @@ from concurrent._shared._machinery.exports import Export
 
 __all__ = ["PACKAGES", "render_stub", "stub_path"]
 
-PACKAGES = ("concurrent._shared", "concurrent.threading", "concurrent.processing")
+PACKAGES = ("concurrent._shared", "concurrent.threading", "concurrent.processing",
+            "concurrent.distributed")
 
 
 def render_stub(package: str, table: Mapping[str, Export], docstring: str) -> str:

@@ -1,0 +1,1 @@
+"""Tests of concurrent.distributed beyond the conformance suite: where it runs, faults, security."""
