@@ -30,19 +30,26 @@ def _check_maxsize(maxsize: Any) -> int:
 class Queue(_abc.Queue):
     """A FIFO queue shared by the cluster, bounded when ``maxsize > 0``."""
 
-    __slots__ = ("_items", "_maxsize")
+    __slots__ = ("_closed", "_items", "_maxsize")
 
     def __init__(self, maxsize: int = 0) -> None:
         self._maxsize = _check_maxsize(maxsize)
         self._items = Channel(self._maxsize)
+        self._closed = False
 
     def __getstate__(self):
         return self._maxsize, self._items
 
     def __setstate__(self, state) -> None:
         self._maxsize, self._items = state
+        self._closed = False  # close() is this handle's: a copy sent elsewhere is open
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError(f"Queue {self!r} is closed")
 
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        self._check_open()
         if block and self._maxsize:
             check_timeout(timeout)
         if not self._items.put(item, timeout if block else 0):
@@ -53,6 +60,7 @@ class Queue(_abc.Queue):
         """An item was put (``JoinableQueue`` counts it)."""
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        self._check_open()
         if block:
             check_timeout(timeout)
         found, item = self._items.get(timeout if block else 0)
@@ -70,10 +78,15 @@ class Queue(_abc.Queue):
         return bool(self._maxsize) and self.qsize() >= self._maxsize
 
     def close(self) -> None:
-        """Accepted for multiprocessing's API; the scheduler keeps the items."""
+        """Done with this handle: its ``put`` and ``get`` raise ``ValueError`` from now on (the
+        scheduler keeps the items for the queue's other handles)."""
+        self._closed = True
 
     def join_thread(self) -> None:
-        """Accepted for multiprocessing's API: there is no feeder thread to join."""
+        """Nothing to wait for: there is no feeder thread (``ValueError`` before ``close()``,
+        as for a process queue)."""
+        if not self._closed:
+            raise ValueError(f"{self!r} is still open: close() it before join_thread()")
 
     def cancel_join_thread(self) -> None:
         """Accepted for multiprocessing's API: there is no feeder thread."""
@@ -96,6 +109,7 @@ class JoinableQueue(Queue, _abc.JoinableQueue):
 
     def __setstate__(self, state) -> None:
         self._maxsize, self._items, self._unfinished = state
+        self._closed = False
 
     def _added(self) -> None:
         self._unfinished.put(None)
@@ -122,28 +136,39 @@ class JoinableQueue(Queue, _abc.JoinableQueue):
 class SimpleQueue(_abc.SimpleQueue):
     """An unbounded FIFO queue shared by the cluster."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_closed", "_items")
 
     def __init__(self) -> None:
         self._items = Channel()
+        self._closed = False
 
     def __getstate__(self):
         return self._items
 
     def __setstate__(self, state) -> None:
         self._items = state
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise OSError("handle is closed")  # as a closed process SimpleQueue's pipe
 
     def put(self, item: Any) -> None:
+        self._check_open()
         self._items.put(item)
 
     def get(self) -> Any:
+        self._check_open()
         return self._items.get(None)[1]
 
     def empty(self) -> bool:
+        self._check_open()
         return self._items.qsize() == 0
 
     def close(self) -> None:
-        """Accepted for multiprocessing's API; the scheduler keeps the items."""
+        """Done with this handle: ``put``, ``get`` and ``empty`` raise ``OSError`` from now on,
+        as a closed process ``SimpleQueue``'s do (the scheduler keeps the items)."""
+        self._closed = True
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__qualname__} {self._items.name}>"

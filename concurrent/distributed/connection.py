@@ -168,11 +168,12 @@ class Connection(_abc.Connection):
             return len(message)
 
     def poll(self, timeout: float | None = 0.0) -> bool:
+        """True if a message is ready now or within ``timeout`` seconds (``None``: wait for
+        it; a negative timeout does not wait, as ``poll(0)``)."""
         inbox = self._readable()
-        check_timeout(timeout)
         if self._buffer:
             return True
-        found, message = inbox.get(timeout)
+        found, message = inbox.get(None if timeout is None else max(timeout, 0.0))
         if found:
             self._buffer.append(message)
         return found

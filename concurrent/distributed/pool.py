@@ -31,11 +31,13 @@ terminated.
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import math
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -133,12 +135,15 @@ class Pool(PoolMethods):
                                         maxtasksperchild), Event())
         self._refresh_threads()
         if not _cluster.in_worker():
-            self._watch = _monitor.watch(self._client, self._lost)
+            # The monitor holds the pool weakly: a dropped pool is collected (and warns).
+            self._watch = _monitor.watch(self._client, functools.partial(_lost, weakref.ref(self)))
+            weakref.finalize(self, _monitor.unwatch, self._watch)
 
     def _setup(self, processes: int, spec: PoolSpec, closed: Event) -> None:
         self._processes, self._spec, self._closed = processes, spec, closed
         self._client_cache: Any = None
         self._lifecycle = Lifecycle()  # its lock also guards the queues below
+        self._cache: dict[int, Any] = {}  # unfinished results (multiprocessing.pool's name)
         self._pending: collections.deque[Chunk] = collections.deque()
         self._queued_tasks = 0  # tasks in _pending
         self._running: dict[str, tuple[list[Chunk], Any]] = {}  # Dask key -> batch, future
@@ -160,6 +165,10 @@ class Pool(PoolMethods):
         if self._client_cache is None:
             self._client_cache = _cluster.client()
         return self._client_cache
+
+    def __del__(self) -> None:
+        if not getattr(self, "_is_copy", True):  # a copy's original owns the pool's lifetime
+            super().__del__()
 
     def __reduce__(self):
         return _rebuild, (self._processes, self._spec, self._closed)
@@ -464,6 +473,12 @@ class Pool(PoolMethods):
                 self._idle.wait(left)
         if self._watch is not None:
             _monitor.unwatch(self._watch)
+
+
+def _lost(pool_ref: weakref.ref, error: SchedulerLostError) -> None:
+    pool = pool_ref()
+    if pool is not None:
+        pool._lost(error)
 
 
 def _rebuild(processes: int, spec: PoolSpec, closed: Event) -> Pool:

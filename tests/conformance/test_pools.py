@@ -289,7 +289,8 @@ def test_an_input_that_raises_ends_imap_unordered_with_its_error(pool, chunksize
 
 def test_pool_cache_and_workers_as_multiprocessing_names_them(backend):
     with backend.Pool(2) as pool:
-        assert len(pool._pool) == 2
+        if backend.module.__name__ != "concurrent.distributed":  # no workers of its own
+            assert len(pool._pool) == 2
         result = pool.apply_async(_targets.slow_identity, (1, 0.2))
         assert result in pool._cache.values()
         assert result.get(_targets.WAIT) == 1

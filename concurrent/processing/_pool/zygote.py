@@ -108,7 +108,8 @@ class Zygote:
         """A new worker on ``connection_fd`` (the caller then closes its copy of it)."""
         status_r, status_w = os.pipe()
         try:
-            socket.send_fds(self._socket, [Request.START + name.encode()], [connection_fd, status_w])
+            socket.send_fds(self._socket, [Request.START + name.encode()],
+                            [connection_fd, status_w])
         finally:
             os.close(status_w)
         return ZygoteWorker(name, status_r)

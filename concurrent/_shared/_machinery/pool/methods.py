@@ -110,9 +110,6 @@ class PoolMethods(Pool):
         target = functools.partial(func, **kwds) if kwds else func
         return self._prepare(result, target, [args], True, 0, None)
 
-    def _check_imap_func(self, func: Callable) -> None:
-        """Raise now if ``func`` cannot reach the workers (imap items are checked lazily)."""
-
     # -- single tasks ------------------------------------------------------------------------
     def apply(self, func: Callable, args: Iterable = (), kwds: dict | None = None) -> Any:
         return self._wait(self.apply_async(func, args, kwds))
