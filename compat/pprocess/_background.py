@@ -1,19 +1,24 @@
 """Background processes reached at an address: pprocess's persistent channels and exchanges.
 
-A background process listens at a UNIX-domain socket address (a file name) and outlives the
-process that started it: any process may connect later and collect what it sends.  It is a
-``concurrent.processing`` ``Process`` started by a short-lived launcher process that exits at
-once, so the creator neither waits for it nor stops it when it exits (a plain child would be
-joined or terminated at exit).  The starter returns only once the background process listens,
-so connecting right after never races it; a failure to listen is raised in the starter.
-Its standard streams go to ``os.devnull``, as pprocess closed them.
+A background process listens at a UNIX-domain socket address (a file name) through
+``concurrent.processing.connection.Listener`` and outlives the process that started it: any
+process may connect later (``Client``) and collect what it sends.  pprocess forked it and closed
+its standard streams; here it is a fresh interpreter, started with ``os.posix_spawn`` in a new
+session (safe from a process that runs threads) and prepared the way multiprocessing prepares a
+spawned child, so that it holds nothing of its starter's: a child made through multiprocessing
+would be joined or terminated when its starter exits, and would keep the starter's resource
+tracker (and with it the starter's output) alive.  Its output goes to ``os.devnull`` once it
+listens.  The starter returns only then, so connecting right after never races it, and a
+failure to listen is raised in the starter.
 """
 
 from __future__ import annotations
 
 import enum
 import os
+import pickle
 import sys
+from multiprocessing import spawn
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -24,6 +29,7 @@ from compat.pprocess._collect import Queue
 from compat.pprocess._exchange import Call, Exchange
 from compat.pprocess._processes import fork_available, guard_exit, report_failure, track
 from compat.pprocess._warned import WarnedClass, quietly
+from concurrent.processing import Connection
 from concurrent.processing.connection import Client, Listener
 
 __all__ = ["BackgroundCallable", "PersistentExchange", "PersistentQueue", "background_queue",
@@ -39,7 +45,7 @@ class _Report(NamedTuple):
     """What a background process tells its starter once it listens (or could not)."""
 
     status: _Status
-    error: OSError | None = None
+    error: BaseException | None = None
 
 
 class _PersistentChannel(Channel):
@@ -81,11 +87,11 @@ class _PersistentChannel(Channel):
                 self._drop()
 
     def close(self) -> None:
-        """Close the connection and stop listening (the address's file goes away)."""
-        super().close()
+        """Stop listening (the address's file goes away), then close the connection."""
         listener, self._listener = self._listener, None
-        if listener is not None:
+        if listener is not None:  # first: whoever sees the end finds the address gone
             listener.close()
+        super().close()
 
 
 def _listen(address: str, report: _new.Connection) -> Any:
@@ -125,20 +131,51 @@ def _serve(report: _new.Connection, address: str, target: Callable[..., Any], ar
     channel.close()
 
 
-def _launch(report: _new.Connection, address: str, target: Callable[..., Any], args: tuple,
-            kwargs: dict[str, Any]) -> None:
-    """The launcher: start the background process and leave without waiting for it."""
-    _new.Process(target=_serve, args=(report, address, target, args, kwargs),
-                 name=f"pprocess background {address}").start()
-    report.close()
-    os._exit(0)
+def _listen_failure(address: str, report: _Report) -> BaseException | None:
+    """The error to raise in the starter when the background process could not listen."""
+    if report.status is _Status.LISTENING:
+        return None
+    error = report.error
+    if isinstance(error, OSError) and error.errno is not None:
+        return OSError(error.errno, f"cannot listen at {address!r}: {error.strerror}; remove a "
+                                    f"stale socket file there, or choose another address")
+    return error
 
 
-def _raise_failure(address: str, report: _Report) -> None:
-    if report.status is _Status.FAILED:
-        error = report.error
-        raise OSError(error.errno, f"cannot listen at {address!r}: {error.strerror}; remove a "
-                                   f"stale socket file there, or choose another address")
+# The background process's first lines, run by a fresh interpreter: prepare it as
+# multiprocessing prepares a spawned child (sys.path, working directory, the main module as
+# __mp_main__, so that the callable unpickles), then serve.
+_BOOT = """\
+import os, pickle, sys
+from multiprocessing import spawn
+source, report = os.fdopen(int(sys.argv[1]), "rb"), int(sys.argv[2])
+spawn.prepare(pickle.load(source))
+from compat.pprocess._background import run_daemon
+run_daemon(source, report)
+"""
+_daemons: list[int] = []  # started by this process: reaped once they end
+
+
+def run_daemon(source: Any, report_fd: int) -> None:
+    """The background process, once prepared: read its callable, then serve it."""
+    report = Connection(report_fd, readable=False)
+    try:
+        with source:
+            address, target, args, kwargs = pickle.load(source)
+    except Exception as error:  # noqa: BLE001 - the starter raises it
+        report.send(_Report(_Status.FAILED, error))
+        return
+    _serve(report, address, target, args, kwargs)
+
+
+def _reap_daemons() -> None:
+    for pid in list(_daemons):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _daemons.remove(pid)
 
 
 def start_background(address: str, callable: Callable[..., Any], args: tuple = (),
@@ -146,23 +183,46 @@ def start_background(address: str, callable: Callable[..., Any], args: tuple = (
     """Run ``callable(channel, *args, **kwargs)`` in a background process listening at ``address``.
 
     Returns once it listens: connect to ``address`` (``BackgroundQueue``, ``connect``) to
-    receive what it sends.
+    receive what it sends.  The process is a fresh interpreter in a session of its own that
+    holds nothing of this process's but what it needs (not even multiprocessing's resource
+    tracker, which would otherwise live as long as it does, holding this process's output).
     """
-    reader, writer = _new.Pipe(duplex=False)
-    launcher = _new.Process(target=_launch, args=(writer, address, callable, args, kwargs or {}))
+    _reap_daemons()
     try:
-        launcher.start()
+        payload = pickle.dumps((address, callable, args, kwargs or {}))
+    except Exception as error:
+        raise _new.UnpicklableError(f"a background process gets its callable and arguments "
+                                    f"pickled, and these cannot be: {error}; use a function "
+                                    f"defined at the top level of a module") from error
+    preparation = spawn.get_preparation_data(f"pprocess background {address}")
+    preparation["authkey"] = bytes(preparation["authkey"])
+    source_r, source_w = os.pipe()
+    report_r, report_w = os.pipe()
+    for descriptor in (source_r, report_w):
+        os.set_inheritable(descriptor, True)
+    try:
+        pid = os.posix_spawn(sys.executable, [sys.executable, "-c", _BOOT, str(source_r),
+                                              str(report_w)], os.environ, setsid=True,
+                             file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                                           (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
     finally:
-        writer.close()
+        os.close(source_r)
+        os.close(report_w)
+    _daemons.append(pid)
+    reader = Connection(report_r, writable=False)
     try:
+        with os.fdopen(source_w, "wb") as source:
+            pickle.dump(preparation, source)
+            source.write(payload)
         report = reader.recv()
-    except EOFError:
+    except (BrokenPipeError, EOFError):
         raise ProcessLostError(f"the background process for {address!r} ended before it "
-                               f"listened there") from None
+                               f"listened there", pid=pid) from None
     finally:
         reader.close()
-        launcher.join()
-    _raise_failure(address, report)
+    failure = _listen_failure(address, report)
+    if failure is not None:
+        raise failure
 
 
 def _create_background(address: str) -> Channel:
@@ -192,9 +252,10 @@ def _create_background(address: str) -> Channel:
                                f"{address!r}", pid=pid, exitcode=peer.reap(None)) from None
     finally:
         reader.close()
-    if report.status is _Status.FAILED:
+    failure = _listen_failure(address, report)
+    if failure is not None:
         peer.reap(None)
-        _raise_failure(address, report)
+        raise failure
     return track(quietly(Channel, pid, Client(address, family="AF_UNIX"), peer))
 
 

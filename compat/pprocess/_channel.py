@@ -267,8 +267,8 @@ class Channel(metaclass=WarnedClass):
             self._open()
             self.read_ahead()
         message, self._pending = self._pending, None
-        if message is None or message.kind is Kind.END:
-            raise self.lost_error("before it sent anything more", closed=message is not None)
+        if message is None:  # read_ahead met the end: END (closed) or end-of-file (died)
+            raise self.lost_error("before it sent anything more", closed=self.ended_cleanly)
         if message.kind is Kind.ACK:
             raise AcknowledgementError("received a receipt where an object was expected: "
                                        "both ends sent at once")
