@@ -28,26 +28,33 @@ class PoolResults:
 
     __module__ = "compat.pprocess"
 
-    def __init__(self, pool: Any, results: Iterator[Any]) -> None:
+    def __init__(self, pool: Any, results: Iterator[Any], total: int) -> None:
         self._pool = pool
         self._iterator = results
+        self._total = total
         self._values: list[Any] = []
         self._index = 0
-        self._done = False
         self._finalizer = weakref.finalize(self, pool.terminate)
+        if not total:
+            self._close()
+
+    def _close(self) -> None:
+        # As soon as the last result is in: a pool left running would go on forking workers
+        # (one per item), and a fork copies whatever pipes the program has open at the time.
+        self._finalizer.detach()
+        self._pool.close()
+        self._pool.join()
 
     def _fetch(self, count: int | None) -> None:
         """Fetch results until there are ``count`` of them (``None``: all)."""
-        while not self._done and (count is None or len(self._values) < count):
+        wanted = self._total if count is None else min(count, self._total)
+        while len(self._values) < wanted:
             try:
                 self._values.append(next(self._iterator))
-            except StopIteration:
-                self._done = True
-                self._finalizer.detach()
-                self._pool.close()
-                self._pool.join()
             except Exception as error:  # noqa: BLE001 - raised when its place is reached
                 self._values.append(Failure(error))
+            if len(self._values) == self._total:
+                self._close()
 
     def __iter__(self) -> PoolResults:
         return self
@@ -55,7 +62,6 @@ class PoolResults:
     def __next__(self) -> Any:
         self._fetch(self._index + 1)
         if self._index >= len(self._values):
-            self._fetch(None)  # the end: let the pool close
             raise StopIteration
         value = self._values[self._index]
         self._index += 1
@@ -69,7 +75,7 @@ class PoolResults:
         self._fetch(index + 1 if index >= 0 else None)
         try:
             value = self._values[index]
-        except IndexError:
+        except IndexError:  # a result that does not exist: no item had this index
             raise IndexError(f"pmap result index {index} out of range: "
                              f"{len(self._values)} results") from None
         return unwrap(value)
@@ -85,10 +91,11 @@ def pool_map(callable: Callable[..., Any], sequence: Iterable[Any],
     """
     check_limit(limit)
     function = callable.callable if isinstance(callable, MakeParallel) else callable
+    items = list(sequence)  # pprocess, too, took every item at once, to start them all
     pool = _new.Pool(limit, maxtasksperchild=1)
     try:
-        results = pool.imap(function, sequence, chunksize=1)
+        results = pool.imap(function, items, chunksize=1)
     except BaseException:
         pool.terminate()
         raise
-    return PoolResults(pool, results)
+    return PoolResults(pool, results, len(items))
