@@ -79,15 +79,16 @@ def migrate_source(source: str) -> Result:
     from libcst.metadata import MetadataWrapper
 
     from compat._rewrite import ImportRewriter, UsageRewriter
+    from compat._rewrite_pprocess import migrate_pprocess
 
-    module = cst.parse_module(source)
+    module, findings = migrate_pprocess(cst.parse_module(source))
     imported = _legacy_imports(module)
-    if not imported:
-        return Result(source)
-    usages = UsageRewriter(imported)
-    module = MetadataWrapper(module).visit(usages)
-    module = module.visit(ImportRewriter(usages.kept, usages.renamed))
-    return Result(module.code, sorted(usages.findings, key=lambda f: f.line))
+    if imported:
+        usages = UsageRewriter(imported)
+        module = MetadataWrapper(module).visit(usages)
+        module = module.visit(ImportRewriter(usages.kept, usages.renamed))
+        findings += usages.findings
+    return Result(module.code, sorted(findings, key=lambda f: f.line))
 
 
 def _python_files(paths: Iterable[str]) -> Iterator[Path]:

@@ -200,8 +200,11 @@ def _build() -> list[Rename]:
                f"{_CP}.managers",
                note="call ManagerClass.register(typeid, callable, proxytype, exposed)"),
         Rename("pprocess", "pmap", "Pool.imap", Kind.RESHAPE, _CP,
-               note="pmap(f, items, limit=n) becomes Pool(n).imap(f, items) inside "
-                    "`with Pool(n) as pool:`"),
+               note="compat.migrate writes `with Pool(n) as pool:` around the statement and "
+                    "pool.imap(f, items) for pmap(f, items, limit=n), in list() unless a for "
+                    "loop iterates over it (an item that fails then fails the statement); the "
+                    "pool's workers take item after item, where pprocess started a process "
+                    "for each"),
         Rename("pprocess", "get_number_of_cores", "cpu_count", Kind.FUNCTION, _CP),
     ]
     table += [Rename("pprocess", old, "", Kind.MANUAL, _CP, note=note)

@@ -50,3 +50,7 @@ def square_unless_two(n: int) -> int:
     if n == 2:
         os._exit(3)
     return n * n
+
+
+def pid_of(n: int) -> int:
+    return os.getpid()

@@ -62,23 +62,23 @@ pmap in item order: [0, 1, 8, 27, 64]
 row 0: [0, 1, 2]
 row 1: [1, 2, 3]
 last: 3
-a process per item: True
+sizes: [1, 2, 3]
 a MakeParallel callable: [8, 1]
 no limit: 64
 no limit: 125
-""", {(25, "pprocess.get_number_of_cores()"), (28, "pprocess.pmap()"), (30, "pprocess.pmap()"),
-      (35, "pprocess.pmap()"), (39, "pprocess.MakeParallel()"), (39, "pprocess.pmap()"),
-      (40, "pprocess.pmap()")}),
+""", {(20, "pprocess.get_number_of_cores()"), (23, "pprocess.pmap()"), (25, "pprocess.pmap()"),
+      (30, "pprocess.pmap()"), (34, "pprocess.MakeParallel()"), (34, "pprocess.pmap()"),
+      (35, "pprocess.pmap()")}),
     "pprocess_worker_death": ("""\
 receive: ProcessLostError, exit code -9
 Exchange: total 20, 1 lost
 Map: [0, 10, 'lost', 30]
 Queue: [-1, 0, 10, 30]
-pmap: [0, 10, 'lost', 30]
+pmap: [0, 10, 'lost']
 created process: exit code 5
 """, {(25, "pprocess.Exchange()"), (31, "pprocess.start()"), (37, "pprocess.Exchange()"),
       (49, "pprocess.Map()"), (50, "pprocess.MakeParallel()"), (61, "pprocess.Queue()"),
-      (62, "pprocess.MakeParallel()"), (74, "pprocess.pmap()"), (83, "pprocess.create()")}),
+      (62, "pprocess.MakeParallel()"), (76, "pprocess.pmap()"), (82, "pprocess.create()")}),
 }
 
 BACKGROUND_STARTED = ("started: ['kept.socket', 'part-0.socket', 'part-1.socket', "
@@ -322,6 +322,12 @@ def test_pmap_results_index_slice_and_report_a_lost_worker(start_method):
         results[2]
     with pytest.raises(IndexError, match="pmap result index 7 out of range: 5 results"):
         results[7]
+
+
+def test_pmap_runs_each_item_in_a_process_of_its_own(start_method):
+    with legacy_names():
+        pids = list(pprocess.pmap(targets.pid_of, range(4), limit=2))
+    assert len(set(pids)) == 4 and os.getpid() not in pids
 
 
 def test_create_where_fork_is_missing_points_at_start(monkeypatch):

@@ -71,13 +71,12 @@ def main():
             received.append(-1)
     print("Queue: %s" % sorted(received))
 
-    values = pprocess.pmap(tens_unless_two, range(4), limit=2)
     shown = []
-    for n in range(4):
-        try:
-            shown.append(values[n])
-        except WorkerLostError:
-            shown.append("lost")
+    try:
+        for value in pprocess.pmap(tens_unless_two, range(4), limit=2):
+            shown.append(value)
+    except WorkerLostError:
+        shown.append("lost")
     print("pmap: %s" % shown)
 
     channel = pprocess.create()
