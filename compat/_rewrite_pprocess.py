@@ -131,7 +131,6 @@ def _binds_legacy_processing(module: cst.Module) -> bool:
 class _Pmap(NamedTuple):
     """A ``pmap(...)`` call that may be rewritten, once the statement around it allows."""
 
-    line: int
     function: cst.BaseExpression
     items: cst.BaseExpression
     limit: cst.BaseExpression | None
@@ -140,7 +139,9 @@ class _Pmap(NamedTuple):
 
 @dataclass
 class _Use:
-    node: cst.CSTNode
+    """One use of a pprocess name (``name`` "" for the module), reached through ``root``."""
+
+    node: cst.CSTNode  # held, so that the id keying this use is never reused
     name: str
     root: str
     line: int
@@ -249,8 +250,7 @@ class _Uses(cst.CSTTransformer):
         limit = bound["limit"].value if "limit" in bound else None
         if isinstance(limit, cst.Name) and limit.value == "None":
             limit = None
-        return _Pmap(self._line(original), function, bound["sequence"].value, limit,
-                     tuple(consumed))
+        return _Pmap(function, bound["sequence"].value, limit, tuple(consumed))
 
     # statements around pmap calls ---------------------------------------------------------------
 
@@ -415,7 +415,8 @@ class _Imports(cst.CSTTransformer):
         if isinstance(node, cst.Import):
             for alias in kept:
                 if get_full_name_for_node(alias.name) == "compat.pprocess":
-                    result.append(cst.Import(names=[alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)]))
+                    alone = alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                    result.append(cst.Import(names=[alone]))  # import compat.pprocess [as x]
                 else:  # import pprocess [as x] -> from compat import pprocess [as x]
                     asname = alias.asname if alias.asname and \
                         alias.asname.name.value != "pprocess" else None
@@ -429,6 +430,7 @@ class _Imports(cst.CSTTransformer):
 
 
 def _commas(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """The aliases with a comma after each but the last."""
     last = len(aliases) - 1
     return [alias.with_changes(comma=cst.MaybeSentinel.DEFAULT) if index == last else
             alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
