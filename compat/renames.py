@@ -200,9 +200,9 @@ def _build() -> list[Rename]:
                f"{_CP}.managers",
                note="call ManagerClass.register(typeid, callable, proxytype, exposed)"),
         Rename("pprocess", "pmap", "Pool.imap", Kind.RESHAPE, _CP,
-               note="compat.migrate writes `with Pool(n) as pool:` around the statement and "
-                    "pool.imap(f, items) for pmap(f, items, limit=n), in list() unless a for "
-                    "loop iterates over it (an item that fails then fails the statement); the "
+               note="compat.migrate turns pmap(f, items, limit=n) into pool.imap(f, items) in "
+                    "a block under 'with Pool(n) as pool:', in list() unless a for loop "
+                    "iterates over it (an item that fails then fails the statement); the "
                     "pool's workers take item after item, where pprocess started a process "
                     "for each"),
         Rename("pprocess", "get_number_of_cores", "cpu_count", Kind.FUNCTION, _CP),

@@ -83,9 +83,10 @@ class Map(Exchange):
     __module__ = "compat.pprocess"
     _legacy_name = "Map"
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    def __init__(self, channels: Iterable[Channel] | None = None, limit: int | None = None,
+                 reuse: int = 0, continuous: int = 0, autoclose: int = 1) -> None:
         self._reset()
-        super().__init__(*args, **kw)
+        super().__init__(channels, limit, reuse, continuous, autoclose)
 
     def _reset(self) -> None:
         self._results: list[Any] = []
@@ -189,9 +190,10 @@ class Queue(Exchange):
     __module__ = "compat.pprocess"
     _legacy_name = "Queue"
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    def __init__(self, channels: Iterable[Channel] | None = None, limit: int | None = None,
+                 reuse: int = 0, continuous: int = 0, autoclose: int = 1) -> None:
         self._queue: deque[Any] = deque()
-        super().__init__(*args, **kw)
+        super().__init__(channels, limit, reuse, continuous, autoclose)
 
     def store_data(self, channel: Channel) -> None:
         """Receive from ``channel`` onto the end of the queue."""

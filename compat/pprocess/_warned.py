@@ -9,6 +9,7 @@ Objects the shim makes for itself are built with ``quietly`` and do not warn.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, TypeVar
 
 from compat._warning import warn_legacy
@@ -31,6 +32,15 @@ class WarnedClass(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         warn_legacy(cls._legacy_entry())  # the line that constructs the object
         return super().__call__(*args, **kwargs)
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        """What calling the class takes: its ``__init__``'s parameters, not ``__call__``'s."""
+        try:  # the annotations as objects, so that documentation can link them
+            init = inspect.signature(cls.__init__, eval_str=True)
+        except NameError:
+            init = inspect.signature(cls.__init__)
+        return inspect.Signature(list(init.parameters.values())[1:])
 
     def _legacy_entry(cls) -> Rename:
         return by_legacy("pprocess", cls._legacy_name)
