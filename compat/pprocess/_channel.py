@@ -306,6 +306,11 @@ class Channel(metaclass=WarnedClass):
         return self._pending is not None
 
     @property
+    def ended(self) -> bool:
+        """Whether the other end has closed the channel or gone away."""
+        return self._ended is not None and self._connection is not None
+
+    @property
     def ended_cleanly(self) -> bool:
         """Whether the other end said ``END`` before its connection closed."""
         return bool(self._ended)

@@ -46,9 +46,11 @@ def track(channel: Channel) -> Channel:
     return channel
 
 
-def _run_started(connection: _new.Connection, target: Callable[..., Any], args: tuple,
-                 kwargs: dict[str, Any]) -> None:
+def _run_started(connection: _new.Connection, creators_end: _new.Connection | None,
+                 target: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> None:
     """The created process of ``start()``: run the callable, report what it raised."""
+    if creators_end is not None:  # forked with the creator's end open: or it never sees it close
+        creators_end.close()
     channel = quietly(Channel, 0, connection)
     try:
         target(channel, *args, **kwargs)
@@ -59,6 +61,8 @@ def _run_started(connection: _new.Connection, target: Callable[..., Any], args: 
 
 def report_failure(channel: Channel, error: Exception) -> None:
     """Send ``error`` (with this process's traceback as a note) to the creating process."""
+    if channel.ended:
+        return  # the other end closed the channel or went away: nobody would receive it
     error.add_note(f"raised in process {os.getpid()}:\n"
                    + "".join(traceback.format_exception(error)).rstrip())
     try:
@@ -84,7 +88,9 @@ def start_process(callable: Callable[..., Any], *args: Any, **kwargs: Any) -> Ch
         raise TypeError(f"start() runs a callable in a new process; {callable!r} is not "
                         f"callable")
     parent_end, child_end = _new.Pipe()
-    process = _new.Process(target=_run_started, args=(child_end, callable, args, kwargs))
+    forked = _new.get_start_method() == "fork"  # the child gets copies of our descriptors
+    process = _new.Process(target=_run_started, args=(child_end, parent_end if forked else None,
+                                                      callable, args, kwargs))
     try:
         process.start()
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import textwrap
 import warnings
 from contextlib import contextmanager
 
@@ -31,8 +32,9 @@ the child's error arrives: KeyError 'spam'
 watching 3 channels
 lengths: [('alpha', 5), ('beta', 4), ('delta', 5), ('epsilon', 7), ('gamma', 5), ('zeta', 4)]
 nothing ready on an empty exchange: []
+leaving a child unread
 """, {(29, "pprocess.start()"), (39, "pprocess.start()"), (45, "pprocess.Exchange()"),
-      (47, "pprocess.start()")}),
+      (47, "pprocess.start()"), (57, "pprocess.start()")}),
     "pprocess_create": ("""\
 doubled by a created process: [10, 12, 14]
 Map of created processes, in creation order: [0, 1, 4, 9, 16, 25]
@@ -181,12 +183,27 @@ def test_every_pprocess_name_warns_with_its_table_entry():
         "PersistentQueue": lambda: pprocess.PersistentQueue(),
         "PersistentExchange": lambda: pprocess.PersistentExchange(),
         "BackgroundCallable": lambda: pprocess.BackgroundCallable("x.socket", abs),
+        "Channel": lambda: pprocess.Channel(0, None),
+        "BackgroundQueue": lambda: pytest.raises(OSError, pprocess.BackgroundQueue, "no.socket"),
     }
     for name, call in calls.items():
         with pytest.warns(LegacyNameWarning) as record:
             call()
         assert [str(w.message) for w in record] == [by_legacy("pprocess", name).message]
         assert record[0].filename == __file__  # the caller's line, not the shim's
+
+
+def test_python_m_compat_resolves_import_pprocess_to_the_shim(tmp_path):
+    script = tmp_path / "imports.py"
+    script.write_text(textwrap.dedent("""\
+        import pprocess
+        from pprocess import pmap, Exchange
+        import compat.pprocess
+        print(pprocess is compat.pprocess, pmap is compat.pprocess.pmap,
+              Exchange is compat.pprocess.Exchange)
+    """))
+    result = run_python("-m", "compat", str(script))
+    assert (result.returncode, result.stdout) == (0, "True True True\n"), result.stderr
 
 
 def test_a_subclass_warns_where_it_is_defined_and_where_it_is_used():

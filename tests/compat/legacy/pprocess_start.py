@@ -54,6 +54,9 @@ def main():
     print("lengths: %s" % sorted(lengths.items()))
     print("nothing ready on an empty exchange: %s" % exchange.ready(0))
 
+    pprocess.start(countdown, 2)  # never read: the program must still end
+    print("leaving a child unread")
+
 
 if __name__ == "__main__":
     if len(sys.argv) > 1:  # test harness: the start method to use
