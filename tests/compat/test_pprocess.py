@@ -172,6 +172,11 @@ def start_method(request):
     assert new.active_children() == []
 
 
+def _background_queue_nowhere() -> None:
+    with pytest.raises(OSError, match="no background process listens"):
+        pprocess.BackgroundQueue("no.socket")
+
+
 def test_every_pprocess_name_warns_with_its_table_entry():
     calls = {
         "get_number_of_cores": lambda: pprocess.get_number_of_cores(),
@@ -184,7 +189,7 @@ def test_every_pprocess_name_warns_with_its_table_entry():
         "PersistentExchange": lambda: pprocess.PersistentExchange(),
         "BackgroundCallable": lambda: pprocess.BackgroundCallable("x.socket", abs),
         "Channel": lambda: pprocess.Channel(0, None),
-        "BackgroundQueue": lambda: pytest.raises(OSError, pprocess.BackgroundQueue, "no.socket"),
+        "BackgroundQueue": _background_queue_nowhere,
     }
     for name, call in calls.items():
         with pytest.warns(LegacyNameWarning) as record:
