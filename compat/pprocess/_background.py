@@ -69,7 +69,7 @@ class _PersistentChannel(Channel):
         return self._connection
 
     def _drop(self) -> None:
-        self.abandon()
+        self._abandon()
         self._ended = self._pending = None
 
     def _deliver(self, message: Message) -> None:

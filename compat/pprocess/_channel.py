@@ -251,13 +251,13 @@ class Channel(metaclass=WarnedClass):
             connection.send(message)
             reply = self._pending or connection.recv()
         except _GONE as error:
-            raise self.lost_error("before it received what was sent") from error
+            raise self._lost_error("before it received what was sent") from error
         self._pending = None
         if reply.kind is Kind.ACK:
             return
         if reply.kind is Kind.END:
             self._ended = True
-            raise self.lost_error("before it received what was sent", closed=True)
+            raise self._lost_error("before it received what was sent", closed=True)
         self._pending = reply  # the other end sent at the same time: keep it for receive()
         raise AcknowledgementError(f"sent {message.payload!r} and got a {reply.kind.value} "
                                    f"message instead of its receipt: both ends sent at once")
@@ -265,10 +265,10 @@ class Channel(metaclass=WarnedClass):
     def _next_message(self) -> Message:
         if self._pending is None:
             self._open()
-            self.read_ahead()
+            self._read_ahead()
         message, self._pending = self._pending, None
-        if message is None:  # read_ahead met the end: END (closed) or end-of-file (died)
-            raise self.lost_error("before it sent anything more", closed=self.ended_cleanly)
+        if message is None:  # _read_ahead met the end: END (closed) or end-of-file (died)
+            raise self._lost_error("before it sent anything more", closed=self._ended_cleanly)
         if message.kind is Kind.ACK:
             raise AcknowledgementError("received a receipt where an object was expected: "
                                        "both ends sent at once")
@@ -280,7 +280,7 @@ class Channel(metaclass=WarnedClass):
         except _GONE:  # the sender went away after sending: what it sent is here all the same
             pass
 
-    def read_ahead(self) -> bool:
+    def _read_ahead(self) -> bool:
         """Read the next message into the channel (an exchange's ``ready``); False at the end."""
         if self._pending is not None:
             return True
@@ -301,36 +301,36 @@ class Channel(metaclass=WarnedClass):
         return True
 
     @property
-    def has_pending(self) -> bool:
+    def _has_pending(self) -> bool:
         """Whether a message has been read ahead and waits for ``receive()``."""
         return self._pending is not None
 
     @property
-    def ended(self) -> bool:
+    def _peer_ended(self) -> bool:
         """Whether the other end has closed the channel or gone away."""
         return self._ended is not None and self._connection is not None
 
     @property
-    def ended_cleanly(self) -> bool:
+    def _ended_cleanly(self) -> bool:
         """Whether the other end said ``END`` before its connection closed."""
         return bool(self._ended)
 
-    def exitcode(self) -> int | None:
+    def _exitcode(self) -> int | None:
         """The created process's exit code, waiting a little for it; ``None`` if unknown."""
         return None if self._peer is None else self._peer.reap(REAP_SECONDS)
 
-    def lost_error(self, what: str, closed: bool = False) -> ProcessLostError:
+    def _lost_error(self, what: str, closed: bool = False) -> ProcessLostError:
         """The error that says the other end went away ``what`` ("before it sent...")."""
         peer = self._peer
         if peer is None:  # the created process's view: the other end is its creator
             how = "closed the channel" if closed else "went away"
             return ProcessLostError(f"the other end of the channel {how} {what}")
-        exitcode = None if closed else self.exitcode()
+        exitcode = None if closed else self._exitcode()
         how = "closed the channel" if closed else describe_exit(exitcode)
         return ProcessLostError(f"{peer.describe()} {how} {what}", name=peer.name,
                                 pid=peer.pid or None, exitcode=exitcode)
 
-    def abandon(self) -> None:
+    def _abandon(self) -> None:
         """Close without ``END``: the other end will see this process as lost."""
         connection, self._connection = self._connection, None
         if connection is not None:

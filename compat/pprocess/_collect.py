@@ -117,7 +117,7 @@ class Map(Exchange):
     def _channel_ended(self, channel: Channel, clean: bool) -> None:
         index = self._slots.pop(channel, None)
         if index is not None:
-            self._results[index] = Failure(channel.lost_error("before it sent its result",
+            self._results[index] = Failure(channel._lost_error("before it sent its result",
                                                               closed=clean))
 
     def store_data(self, channel: Channel) -> None:

@@ -92,12 +92,12 @@ class Exchange(metaclass=WarnedClass):
         self._raise_lost()
         for channel in [channel for channel in self._channels if channel.closed]:
             self._end(channel)  # closed by the creator: nothing more can come through it
-        ready = [channel for channel in self._channels if channel.has_pending]
-        idle = [channel for channel in self._channels if not channel.has_pending]
+        ready = [channel for channel in self._channels if channel._has_pending]
+        idle = [channel for channel in self._channels if not channel._has_pending]
         if idle:
             seconds = 0 if ready else None if timeout is None else max(timeout, 0) / 1000
             for channel in wait_for_connections(idle, seconds):
-                if channel.read_ahead():
+                if channel._read_ahead():
                     ready.append(channel)
                 else:
                     self._end(channel)
@@ -111,17 +111,17 @@ class Exchange(metaclass=WarnedClass):
         self._channels.remove(channel)
         if self.autoclose:
             channel.close()
-            channel.exitcode()
+            channel._exitcode()
 
     def _end(self, channel: Channel) -> None:
-        clean = channel.ended_cleanly
+        clean = channel._ended_cleanly
         if channel in self._channels:
             self.remove(channel)
         self._channel_ended(channel, clean)
 
     def _channel_ended(self, channel: Channel, clean: bool) -> None:
         if not clean:  # raised by ready(), one at a time, so that none is lost
-            self._lost.append(channel.lost_error("before it finished"))
+            self._lost.append(channel._lost_error("before it finished"))
 
     def _raise_lost(self) -> None:
         if self._lost:

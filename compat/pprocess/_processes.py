@@ -61,7 +61,7 @@ def _run_started(connection: _new.Connection, creators_end: _new.Connection | No
 
 def report_failure(channel: Channel, error: Exception) -> None:
     """Send ``error`` (with this process's traceback as a note) to the creating process."""
-    if channel.ended:
+    if channel._peer_ended:
         return  # the other end closed the channel or went away: nobody would receive it
     error.add_note(f"raised in process {os.getpid()}:\n"
                    + "".join(traceback.format_exception(error)).rstrip())
@@ -160,7 +160,7 @@ def leave(channel: Channel, status: int) -> NoReturn:
     if status == 0:
         channel.close()
     else:
-        channel.abandon()
+        channel._abandon()
     os._exit(status)
 
 
