@@ -157,6 +157,7 @@ class Map(Exchange):
             value = self._results[self._index]
             if value is not _Slot.PENDING:
                 self._index += 1
+                self._settle()
                 return unwrap(value)
             self._store_for(self._index)
 
@@ -172,10 +173,18 @@ class Map(Exchange):
                 continue
             if not isinstance(index, slice):
                 if values is not _Slot.PENDING:
+                    self._settle()
                     return unwrap(values)
             elif _Slot.PENDING not in values:
+                self._settle()
                 return [unwrap(value) for value in values]
             self._store_for(index)
+
+    def _settle(self) -> None:
+        # Every result is in: the channels left have all delivered and are ending, so let them
+        # end now (a forked process is reaped only when its channel leaves the exchange).
+        if not self.continuous and self.unfinished() and _Slot.PENDING not in self._results:
+            self.finish()
 
     def _store_for(self, index: int | slice) -> None:
         if not self.unfinished():

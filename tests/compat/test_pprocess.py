@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import pickle
 import textwrap
+import time
 import warnings
 from contextlib import contextmanager
 
@@ -414,3 +415,157 @@ def test_process_lost_error_pickles_with_its_details():
 def test_cores_are_cpu_count():
     with legacy_names():
         assert pprocess.get_number_of_cores() == new.cpu_count()
+
+
+# -- fork-style and background processes, in this process -----------------------------------------
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="create() forks, and this platform cannot")
+
+
+def _created(send) -> pprocess.Channel | None:
+    """Fork; the created process sends ``send()`` and leaves at once (it never returns here)."""
+    with legacy_names():
+        channel = pprocess.create()
+        if channel.pid == 0:
+            try:
+                channel.send(send())
+            finally:
+                pprocess.exit(channel)
+    return channel
+
+
+@needs_fork
+def test_create_returns_in_both_processes():
+    channel = _created(os.getpid)
+    assert channel.pid > 0 and channel.receive() == channel.pid
+    with pytest.raises(EOFError, match=f"created process {channel.pid} closed the channel"):
+        channel.receive()
+    channel.wait()
+
+
+@needs_fork
+def test_a_created_process_that_dies_is_reported_with_its_status():
+    with legacy_names():
+        channel = pprocess.create()
+        if channel.pid == 0:
+            os._exit(5)
+    with pytest.raises(pprocess.ProcessLostError, match="exited with status 5") as lost:
+        channel.receive()
+    assert (lost.value.pid, lost.value.exitcode) == (channel.pid, 5)
+    channel.wait(os.WNOHANG)  # reaped already: nothing to wait for
+
+
+@needs_fork
+def test_exchanges_create_within_their_limit():
+    with legacy_names():
+        results = pprocess.Map(limit=2)
+        queue = pprocess.Queue(limit=1)
+    for exchange in (results, queue):
+        for n in range(3):
+            channel = exchange.create()
+            if channel is not None:  # the created process
+                try:
+                    channel.send(n * 10)
+                finally:
+                    with legacy_names():
+                        pprocess.exit(channel)
+    assert results[:] == [0, 10, 20]
+    assert len(list(queue)) == 3 and len(queue) == 0
+
+
+def test_background_processes_in_this_process(tmp_path, start_method, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with legacy_names():
+        pprocess.BackgroundCallable("square.socket", pprocess.MakeParallel(targets.square))(7)
+        assert list(pprocess.BackgroundQueue("square.socket")) == [49]
+        keeper = pprocess.PersistentQueue(limit=1)
+        keeper.manage("a.socket", pprocess.MakeParallel(targets.square))(2)
+        keeper.start("b.socket", pprocess.MakeParallel(targets.square), 3)
+        keeper.connect("a.socket")
+        keeper.connect("b.socket")  # waits for room: stores a's result meanwhile
+        assert sorted(keeper) == [4, 9]
+        with pytest.raises(OSError, match="cannot listen at 'taken.socket'.*stale socket"):
+            (tmp_path / "taken.socket").touch()
+            pprocess.BackgroundCallable("taken.socket", targets.send_one)(1)
+    _reap_background_processes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["taken.socket"]
+
+
+def test_a_background_process_that_fails_reports_to_whoever_connects(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with legacy_names():
+        pprocess.BackgroundCallable("fails.socket", targets.fail)("in the background")
+        with pytest.raises(ValueError, match="in the background"):
+            list(pprocess.BackgroundQueue("fails.socket"))
+    _reap_background_processes()
+
+
+@needs_fork
+def test_a_persistent_exchange_creates_a_process_listening_at_an_address(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with legacy_names():
+        class Keeper(pprocess.PersistentExchange):
+            def store_data(self, channel):
+                self.kept.append(channel.receive())
+
+        keeper = Keeper(limit=1)
+    keeper.kept = []
+    channel = keeper.create("made.socket")
+    if channel is not None:  # the created process
+        try:
+            channel.send("made")
+        finally:
+            with legacy_names():
+                pprocess.exit(channel)
+    keeper.finish()
+    assert keeper.kept == ["made"] and list(tmp_path.iterdir()) == []
+
+
+def _reap_background_processes() -> None:
+    """Wait (bounded) for this process's background processes, which end once collected."""
+    from compat.pprocess import _background
+
+    deadline = time.monotonic() + 30
+    while _background._daemons and time.monotonic() < deadline:
+        _background._reap_daemons()
+        time.sleep(0.02)  # polling a process's end: no event to wait on here
+    assert _background._daemons == []
+
+
+# -- exchanges' less common paths ----------------------------------------------------------------
+
+def test_a_channel_closed_by_its_creator_leaves_the_exchange(start_method):
+    with legacy_names():
+        exchange = pprocess.Exchange(autoclose=0)
+        channel = pprocess.start(targets.double_until_none)
+    exchange.add(channel)
+    channel.close()
+    assert exchange.ready(0) == [] and exchange.active() == []
+    channel.wait()
+    with pytest.raises(ValueError, match="is not watched by this exchange"):
+        exchange.remove(channel)
+
+
+def test_a_continuous_map_puts_later_messages_last(start_method):
+    with legacy_names():
+        results = pprocess.Map(limit=1, continuous=1)
+    results.start(targets.double_until_none)  # answers each number it is sent
+    results.start(targets.send_one, "second")  # waits: the limit is one process
+    channel = results.active()[0]
+    channel.send(1)
+    assert results[0] == 2
+    channel.send(3)
+    assert results[2] == 6  # the same process again: its result comes after the calls'
+    channel.send(None)
+    assert list(results) == [2, "second", 6]
+    with pytest.raises(IndexError, match="Map index 5 out of range: 3 results"):
+        results[5]
+
+
+def test_a_dropped_pmap_result_stops_its_pool(start_method):
+    with legacy_names():
+        results = pprocess.pmap(targets.square, range(6), limit=2)
+    assert results[0] == 0
+    del results  # the pool's finalizer terminates it
+    assert new.active_children() == []
