@@ -569,3 +569,15 @@ def test_a_dropped_pmap_result_stops_its_pool(start_method):
     assert results[0] == 0
     del results  # the pool's finalizer terminates it
     assert new.active_children() == []
+
+
+def test_classes_show_their_constructors_signature():
+    import inspect
+
+    assert list(inspect.signature(pprocess.Map).parameters) == [
+        "channels", "limit", "reuse", "continuous", "autoclose"]
+    assert list(inspect.signature(pprocess.BackgroundCallable).parameters) == [
+        "address", "callable"]
+    with legacy_names():
+        wrapped = pprocess.MakeParallel(abs)
+    assert list(inspect.signature(wrapped).parameters) == ["channel", "args", "kw"]
