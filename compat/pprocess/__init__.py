@@ -39,7 +39,11 @@ Deliberate differences from pprocess 0.5.1, each where it lost data or hung:
 * timeouts of ``ready``/``store`` are milliseconds, as pprocess's code took them (its reference
   said seconds);
 * a ``start()``-ed callable that raises ``SystemExit`` ends its process, which its creator sees
-  as a lost process (pprocess sent the ``SystemExit`` object as if it were a result).
+  as a lost process (pprocess sent the ``SystemExit`` object as if it were a result);
+* a ``create()``-d process that runs off the end of the program instead of calling ``exit()``
+  leaves without running its creator's exit handlers (pprocess ran them, in both processes);
+* background processes are fresh interpreters rather than forks of their starter, so their
+  callable and arguments must pickle.
 """
 
 from __future__ import annotations
