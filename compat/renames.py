@@ -128,8 +128,8 @@ _PPROCESS_MANUAL = [
     ("Map", "use concurrent.processing.Pool.imap() for results in call order"),
     ("Queue", "use concurrent.processing.Pool.imap_unordered() for results as they arrive"),
     ("MakeParallel", "give the plain function to a concurrent.processing.Pool"),
-    ("MakeReusable", "give the plain function to a concurrent.processing.Pool, whose workers "
-                     "are reused"),
+    ("MakeReusable", "give the plain function to a concurrent.processing.Pool (its workers "
+                     "are reused)"),
     ("BackgroundCallable", "run the callable in a concurrent.processing.Process that serves "
                            "its result through a concurrent.processing.connection.Listener"),
     ("BackgroundQueue", "receive the result through "
