@@ -2,9 +2,10 @@
 
 Rewrites Python 2.6 ``threading`` and pyprocessing 0.52 imports and names to their PEP 8
 ``concurrent.threading`` / ``concurrent.processing`` spellings, by the table in
-``compat.renames``.  It works on the syntax tree (libcst), so formatting and comments stay as
-they were; rerunning it changes nothing.  What it cannot rewrite safely it lists as
-``file:line: message`` and leaves running through ``compat``.
+``compat.renames``, and pprocess 0.5.1's ``pmap``/``get_number_of_cores`` to ``Pool.imap`` and
+``cpu_count`` (``compat._rewrite_pprocess``).  It works on the syntax tree (libcst), so
+formatting and comments stay as they were; rerunning it changes nothing.  What it cannot
+rewrite safely it lists as ``file:line: message`` and leaves running through ``compat``.
 
 Legacy methods (``t.getName()``, ``q.putNoWait(x)``) are rewritten in files that import a
 legacy module, whatever the receiver: the tool cannot know every object's type, and these names
@@ -79,15 +80,16 @@ def migrate_source(source: str) -> Result:
     from libcst.metadata import MetadataWrapper
 
     from compat._rewrite import ImportRewriter, UsageRewriter
+    from compat._rewrite_pprocess import migrate_pprocess
 
-    module = cst.parse_module(source)
+    module, findings = migrate_pprocess(cst.parse_module(source))
     imported = _legacy_imports(module)
-    if not imported:
-        return Result(source)
-    usages = UsageRewriter(imported)
-    module = MetadataWrapper(module).visit(usages)
-    module = module.visit(ImportRewriter(usages.kept, usages.renamed))
-    return Result(module.code, sorted(usages.findings, key=lambda f: f.line))
+    if imported:
+        usages = UsageRewriter(imported)
+        module = MetadataWrapper(module).visit(usages)
+        module = module.visit(ImportRewriter(usages.kept, usages.renamed))
+        findings += usages.findings
+    return Result(module.code, sorted(findings, key=lambda f: f.line))
 
 
 def _python_files(paths: Iterable[str]) -> Iterator[Path]:
@@ -105,8 +107,9 @@ def _python_files(paths: Iterable[str]) -> Iterator[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m compat.migrate",
-        description="Rewrite Python 2.6 threading and pyprocessing 0.52 names to concurrent.* "
-                    "PEP 8 names. Without --diff or --write, list the files that would change.")
+        description="Rewrite Python 2.6 threading, pyprocessing 0.52 and pprocess 0.5.1 names "
+                    "to concurrent.* PEP 8 names. Without --diff or --write, list the files "
+                    "that would change.")
     parser.add_argument("paths", nargs="+", help="Python files or directories")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff of the changes")

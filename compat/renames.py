@@ -21,6 +21,8 @@ class Kind(enum.Enum):
     METHOD = "method"      # obj.old(...)     -> obj.new(...)   (new may be a chain: a().b)
     GETTER = "getter"      # obj.old()        -> obj.new
     SETTER = "setter"      # obj.old(value)   -> obj.new = value   (only as a statement)
+    RESHAPE = "reshape"    # module.old(...)  -> a call of new_module.new written differently,
+                           #   by a rule of compat.migrate's own (the note shows the shape)
     MANUAL = "manual"      # works through the shim; migrate reports it for a person to change
 
 
@@ -28,7 +30,7 @@ class Kind(enum.Enum):
 class Rename:
     """One legacy spelling: where it lived, what replaces it, and how."""
 
-    module: str         # legacy module: "threading", "processing", "processing.connection", ...
+    module: str         # legacy module: "threading", "processing", "pprocess", ...
     old: str            # "currentThread", or "Owner.method" for methods
     new: str            # "current_thread", or the attribute / method (chain) for methods
     kind: Kind
@@ -57,7 +59,7 @@ class Rename:
             advice = f"get the {self.new} attribute"
         elif self.kind is Kind.SETTER:
             advice = f"set the {self.new} attribute"
-        elif self.kind is Kind.FUNCTION and self.module != "threading":
+        elif self.kind in (Kind.FUNCTION, Kind.RESHAPE) and self.module != "threading":
             advice = f"use {self.new_module}.{self.new}()"
         elif self.kind is Kind.MANUAL:
             advice = self.note
@@ -76,6 +78,7 @@ MODULES: dict[str, str] = {
     "processing.managers": "concurrent.processing.managers",
     "processing.pool": "concurrent.processing.pool",
     "processing.sharedctypes": "concurrent.processing.sharedctypes",
+    "pprocess": "concurrent.processing",
 }
 
 _CT, _CP = "concurrent.threading", "concurrent.processing"
@@ -110,6 +113,31 @@ _POOL_METHODS = [
     ("applyAsync", "apply_async"),
     ("mapAsync", "map_async"),
     ("imapUnordered", "imap_unordered"),
+]
+# pprocess 0.5.1: only pmap and get_number_of_cores have a concurrent.processing spelling; the
+# rest (channels, exchanges, background processes) are rewritten by hand, as the notes say.
+_PPROCESS_MANUAL = [
+    ("start", "run the callable in a concurrent.processing.Process and talk to it through a "
+              "concurrent.processing.Pipe()"),
+    ("create", "put the created process's code in a function and run it with "
+               "concurrent.processing.Process"),
+    ("exit", "return from the process's target function"),
+    ("Channel", "use the Connection ends of a concurrent.processing.Pipe(): send() and recv()"),
+    ("Exchange", "watch the Connection ends of your pipes with "
+                 "concurrent.processing.connection.wait()"),
+    ("Map", "use concurrent.processing.Pool.imap() for results in call order"),
+    ("Queue", "use concurrent.processing.Pool.imap_unordered() for results as they arrive"),
+    ("MakeParallel", "give the plain function to a concurrent.processing.Pool"),
+    ("MakeReusable", "give the plain function to a concurrent.processing.Pool (its workers "
+                     "are reused)"),
+    ("BackgroundCallable", "run the callable in a concurrent.processing.Process that serves "
+                           "its result through a concurrent.processing.connection.Listener"),
+    ("BackgroundQueue", "receive the result through "
+                        "concurrent.processing.connection.Client(address)"),
+    ("PersistentQueue", "connect with concurrent.processing.connection.Client() and watch "
+                        "the connections with concurrent.processing.connection.wait()"),
+    ("PersistentExchange", "connect with concurrent.processing.connection.Client() and watch "
+                           "the connections with concurrent.processing.connection.wait()"),
 ]
 _WORKER_FUNCTIONS = [
     ("currentProcess", "current_process"),
@@ -171,7 +199,16 @@ def _build() -> list[Rename]:
         Rename("processing.managers", "CreatorMethod", "register", Kind.MANUAL,
                f"{_CP}.managers",
                note="call ManagerClass.register(typeid, callable, proxytype, exposed)"),
+        Rename("pprocess", "pmap", "Pool.imap", Kind.RESHAPE, _CP,
+               note="compat.migrate turns pmap(f, items, limit=n) into pool.imap(f, items) in "
+                    "a block under 'with Pool(n) as pool:', in list() unless a for loop "
+                    "iterates over it (an item that fails then fails the statement); the "
+                    "pool's workers take item after item, where pprocess started a process "
+                    "for each"),
+        Rename("pprocess", "get_number_of_cores", "cpu_count", Kind.FUNCTION, _CP),
     ]
+    table += [Rename("pprocess", old, "", Kind.MANUAL, _CP, note=note)
+              for old, note in _PPROCESS_MANUAL]
     return table
 
 

@@ -81,6 +81,7 @@ apidoc_modules = [
     "compat.threading",
     "compat.processing",
     "compat.processing.dummy",
+    "compat.pprocess",
     "compat.renames",
     "compat.migrate",
 ]

@@ -83,6 +83,8 @@ def _replacement(entry, kind) -> tuple[object, str]:
     """(new spelling, how) for one ``compat.renames.Rename``."""
     if entry.kind is kind.MANUAL:
         return entry.note or "(by hand)", "by hand"
+    if entry.kind is kind.RESHAPE:  # a call written differently: the note says how
+        return ("code", f"{entry.new_module}.{entry.new}()"), "rewritten call"
     if entry.owner is None:
         return ("code", f"{entry.new_module}.{entry.new}()"), "call"
     if entry.kind is kind.GETTER:

@@ -37,6 +37,11 @@ def test_messages_read_like_cpythons_own():
         "instead"
     assert by_legacy("processing", "Queue.putNoWait").message == \
         "processing.Queue.putNoWait() is deprecated, use put_nowait() instead"
+    assert by_legacy("pprocess", "pmap").message == \
+        "pprocess.pmap() is deprecated, use concurrent.processing.Pool.imap() instead"
+    assert by_legacy("pprocess", "get_number_of_cores").message == \
+        "pprocess.get_number_of_cores() is deprecated, use concurrent.processing.cpu_count() " \
+        "instead"
 
 
 def test_entries_are_unique():
@@ -61,7 +66,11 @@ def test_functions_are_shimmed_and_their_replacement_exists(entry):
     assert callable(getattr(shim_module, entry.old))
     if entry.kind is not Kind.MANUAL:
         new_module = _import_or_skip(entry.new_module)
-        assert hasattr(new_module, entry.new), f"{entry.new_module} lacks {entry.new}"
+        owner, _, name = entry.new.rpartition(".")
+        assert hasattr(new_module, owner or name), f"{entry.new_module} lacks {entry.new}"
+        if owner:  # "Pool.imap": Pool is a factory, as in multiprocessing; its class is pool.Pool
+            cls = getattr(_import_or_skip(f"{entry.new_module}.{owner.lower()}"), owner)
+            assert hasattr(cls, name), f"{cls} lacks {name}"
 
 
 def _compat_class(entry):
