@@ -19,6 +19,7 @@ class Kind(enum.Enum):
 
     LIST = "list"
     DICT = "dict"
+    SET = "set"
     NAMESPACE = "Namespace"
     VALUE = "Value"
     ARRAY = "Array"
@@ -32,6 +33,13 @@ _ALLOWED: dict[Kind, frozenset[str]] = {
     Kind.DICT: frozenset({
         "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__repr__",
         "__eq__", "get", "pop", "popitem", "setdefault", "update", "clear", "copy"}),
+    Kind.SET: frozenset({
+        "__len__", "__contains__", "__repr__", "__eq__", "__and__", "__or__", "__sub__",
+        "__xor__", "__rand__", "__ror__", "__rsub__", "__rxor__", "__iand__", "__ior__",
+        "__isub__", "__ixor__", "__ge__", "__gt__", "__le__", "__lt__", "add", "clear", "copy",
+        "difference", "difference_update", "discard", "intersection", "intersection_update",
+        "isdisjoint", "issubset", "issuperset", "pop", "remove", "symmetric_difference",
+        "symmetric_difference_update", "union", "update"}),
     Kind.ARRAY: frozenset({"__len__", "__getitem__", "__setitem__", "__repr__", "tolist"}),
 }
 
@@ -45,6 +53,8 @@ class Held:
             self.obj: Any = list(*args)
         elif kind is Kind.DICT:
             self.obj = dict(*args, **kwargs)
+        elif kind is Kind.SET:
+            self.obj = set(*args)
         elif kind is Kind.NAMESPACE:
             self.obj = dict(kwargs)
         elif kind is Kind.VALUE:
@@ -65,7 +75,7 @@ class Held:
             return list(self.obj.items())
         if self.kind is Kind.ARRAY:
             return self.obj.tolist()
-        return list(self.obj) if self.kind is Kind.LIST else self.obj
+        return list(self.obj) if self.kind in (Kind.LIST, Kind.SET) else self.obj
 
     def get_attribute(self, name: str) -> tuple[bool, Any]:
         """``(True, value)`` of a Namespace attribute or Value, ``(False, None)`` if missing."""

@@ -25,7 +25,7 @@ from concurrent.distributed._actors import Held, Kind
 from concurrent.distributed._calls import GRACE, request
 from concurrent.distributed.pool import Pool
 
-__all__ = ["ArrayProxy", "DictProxy", "ListProxy", "NamespaceProxy", "SyncManager",
+__all__ = ["ArrayProxy", "DictProxy", "ListProxy", "NamespaceProxy", "SetProxy", "SyncManager",
            "ValueProxy"]
 
 
@@ -98,6 +98,18 @@ class DictProxy(_Proxy):
         return f"<DictProxy {dict(self._do('snapshot'))!r}>"
 
 
+class SetProxy(_Proxy):
+    """A set shared through the cluster."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        return iter(self._do("snapshot"))
+
+    def __repr__(self) -> str:
+        return f"<SetProxy {set(self._do('snapshot'))!r}>"
+
+
 class ArrayProxy(_Proxy):
     """An ``array.array`` shared through the cluster: indexing, slicing and ``len``."""
 
@@ -114,6 +126,16 @@ for _name in ("__len__", "__getitem__", "__setitem__", "__delitem__", "__contain
 for _name in ("__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "get",
               "pop", "popitem", "setdefault", "update", "clear", "copy"):
     setattr(DictProxy, _name, _forward(_name))
+for _name in ("__len__", "__contains__", "__and__", "__or__", "__sub__", "__xor__", "__rand__",
+              "__ror__", "__rsub__", "__rxor__", "__ge__", "__gt__", "__le__", "__lt__", "add",
+              "clear", "copy", "difference", "difference_update", "discard", "intersection",
+              "intersection_update", "isdisjoint", "issubset", "issuperset", "pop", "remove",
+              "symmetric_difference", "symmetric_difference_update", "union", "update"):
+    setattr(SetProxy, _name, _forward(_name))
+for _name in ("__iand__", "__ior__", "__isub__", "__ixor__"):  # in place: the proxy stays
+    setattr(SetProxy, _name, lambda self, other, _name=_name: (self._call(_name, other), self)[1])
+SetProxy.__eq__ = lambda self, other: set(self) == set(other)
+SetProxy.__hash__ = None
 for _name in ("__len__", "__getitem__", "__setitem__"):
     setattr(ArrayProxy, _name, _forward(_name))
 ListProxy.__iadd__ = lambda self, other: (self._call("__iadd__", list(other)), self)[1]
@@ -208,6 +230,9 @@ class SyncManager(_abc.Manager):
 
     def dict(self, *args: Any, **kwargs: Any) -> DictProxy:
         return self._hold(DictProxy, Kind.DICT, *args, **kwargs)
+
+    def set(self, iterable: Iterable = ()) -> SetProxy:
+        return self._hold(SetProxy, Kind.SET, list(iterable))
 
     def Namespace(self, **attributes: Any) -> NamespaceProxy:
         return self._hold(NamespaceProxy, Kind.NAMESPACE, **attributes)

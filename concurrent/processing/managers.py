@@ -48,6 +48,8 @@ from concurrent.processing._managers.proxies import (
     ListProxy,
     NamespaceProxy,
     PoolProxy,
+    SET_EXPOSED,
+    SetProxy,
     ValueProxy,
     make_proxy_type,
     portable,
@@ -66,7 +68,7 @@ from concurrent.threading import _queues as _thread_queues
 __all__ = [
     "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "BaseManager", "BaseProxy",
     "ConditionProxy", "DictProxy", "EventProxy", "IteratorProxy", "ListProxy", "Namespace",
-    "NamespaceProxy", "PoolProxy", "RemoteError", "Server", "SharedMemoryManager",
+    "NamespaceProxy", "PoolProxy", "RemoteError", "Server", "SetProxy", "SharedMemoryManager",
     "SharedMemoryServer", "SyncManager", "Token", "ValueProxy", "make_proxy_type", "use_tls",
 ]
 
@@ -226,7 +228,7 @@ class SharedMemoryManager(BaseManager, _mp.SharedMemoryManager):
 
 
 class SyncManager(BaseManager, _mp.SyncManager):
-    """A manager with list, dict, Namespace, Queue, JoinableQueue, the primitives, Value,
+    """A manager with list, dict, set, Namespace, Queue, JoinableQueue, the primitives, Value,
     Array and Pool (``concurrent.processing.pool.Pool``).
 
     Its queues are ``concurrent.threading``'s (the stdlib's ``queue.Queue`` with ``close()``), so
@@ -240,5 +242,7 @@ for _typeid, (_callable, _exposed, _method_to_typeid, _proxytype) in list(
     SyncManager.register(_typeid, _OURS.get(_typeid, _callable), _proxytype, _exposed,
                          _method_to_typeid, create_method=hasattr(_mp.SyncManager, _typeid))
 del _typeid, _callable, _exposed, _method_to_typeid, _proxytype
+if "set" not in _mp.SyncManager._registry:  # multiprocessing's since 3.14
+    SyncManager.register("set", set, SetProxy, SET_EXPOSED)
 
 __dir__ = public_dir(globals())

@@ -75,6 +75,9 @@ _EXPORTS: dict[str, Export] = {
     "stack_size": Export("threading", "stack_size"),
     "setprofile_all_threads": Export("threading", "setprofile_all_threads", since=(3, 12)),
     "settrace_all_threads": Export("threading", "settrace_all_threads", since=(3, 12)),
+    "concurrent_tee": Export("threading", "concurrent_tee", since=(3, 15)),
+    "serialize_iterator": Export("threading", "serialize_iterator", since=(3, 15)),
+    "synchronized_iterator": Export("threading", "synchronized_iterator", since=(3, 15)),
     # submodules
     "connection": Export(".connection", None),
     "managers": Export(".managers", None),

@@ -131,3 +131,9 @@ if sys.version_info >= (3, 12):
     from threading import setprofile_all_threads as setprofile_all_threads
     from threading import settrace_all_threads as settrace_all_threads
     __all__ += ['setprofile_all_threads', 'settrace_all_threads']
+
+if sys.version_info >= (3, 15):
+    from threading import concurrent_tee as concurrent_tee
+    from threading import serialize_iterator as serialize_iterator
+    from threading import synchronized_iterator as synchronized_iterator
+    __all__ += ['concurrent_tee', 'serialize_iterator', 'synchronized_iterator']

@@ -107,6 +107,10 @@ class SyncManager(_abc.Manager):
         """A new dict, built like ``dict(*args, **kwds)``."""
         return self._make(dict, *args, **kwds)
 
+    def set(self, iterable: Iterable = ()) -> set:
+        """A new set (multiprocessing's managers have ``set()`` since Python 3.14)."""
+        return self._make(set, iterable)
+
     def Namespace(self, **attributes: Any) -> Namespace:
         """A new attribute bag."""
         return self._make(Namespace, **attributes)

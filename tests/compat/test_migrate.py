@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from tests.compat._helpers import LEGACY, run_python, warning_lines
-from tests.compat.test_runner import EXPECTED, NEEDS_MANAGERS, needs_managers
+from tests.compat.test_runner import EXPECTED
 
 libcst = pytest.importorskip("libcst", reason="the migrate extra (libcst) is not installed")
 
@@ -213,8 +213,7 @@ def test_without_libcst_it_says_how_to_install(tmp_path):
 
 def _migrated_cases():
     for name, (_, _, processes) in EXPECTED.items():
-        marks = [needs_managers] if name in NEEDS_MANAGERS else []
-        yield pytest.param(name, "spawn" if processes else None, marks=marks, id=name)
+        yield pytest.param(name, "spawn" if processes else None, id=name)
 
 
 @pytest.mark.parametrize(("name", "method"), list(_migrated_cases()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import logging
 import multiprocessing
@@ -15,6 +14,7 @@ import compat.processing as legacy
 import compat.processing.connection as legacy_connection
 import compat.processing.dummy as dummy
 import compat.processing.dummy.connection as dummy_connection
+import compat.processing.managers as legacy_managers
 import compat.processing.sharedctypes as legacy_sharedctypes
 import concurrent.processing as new
 import concurrent.threading as new_threading
@@ -222,24 +222,23 @@ def test_dummy_is_the_api_on_threads():
     assert dummy_connection.Connection is type(left)
 
 
-needs_managers = pytest.mark.skipif(
-    importlib.util.find_spec("concurrent.processing.managers") is None,
-    reason="concurrent.processing.managers (issue 5) does not exist yet")
-
-
 class Greeter:
     def greet(self):
         return "hello"
 
 
-@needs_managers
+# At module level, so that the manager's server process can be started by pickling it (spawn,
+# forkserver); the legacy CreatorMethod warns once, here, and the test checks that it did.
+with warnings.catch_warnings(record=True) as _greeter_warnings:
+    warnings.simplefilter("always")
+
+    class GreeterManager(legacy_managers.BaseManager):
+        Greeter = legacy_managers.CreatorMethod(Greeter)
+
+
 def test_custom_manager_with_creator_method_and_from_address():
-    from compat.processing import managers
-
-    with pytest.warns(LegacyNameWarning, match="CreatorMethod"):
-        class GreeterManager(managers.BaseManager):
-            Greeter = managers.CreatorMethod(Greeter)
-
+    assert [(w.category, "CreatorMethod" in str(w.message)) for w in _greeter_warnings] == [
+        (LegacyNameWarning, True)]
     manager = GreeterManager(address=("127.0.0.1", 0), authkey=b"key")
     manager.start()
     try:
@@ -251,24 +250,20 @@ def test_custom_manager_with_creator_method_and_from_address():
         manager.shutdown()
 
 
-@needs_managers
 def test_serve_forever_delegates_to_the_server():
-    from compat.processing import managers
-
     served = []
 
     class Server:
         def serve_forever(self):
             served.append(True)
 
-    manager = managers.BaseManager(address=("127.0.0.1", 0), authkey=b"key")
+    manager = legacy_managers.BaseManager(address=("127.0.0.1", 0), authkey=b"key")
     manager.get_server = Server
     with pytest.warns(LegacyNameWarning, match=r"get_server\(\)\.serve_forever\(\)"):
         manager.serveForever()
     assert served == [True]
 
 
-@needs_managers
 def test_manager_proxies_keep_legacy_names():
     manager = legacy.Manager()
     try:

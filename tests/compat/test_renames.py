@@ -10,13 +10,6 @@ from compat.renames import MODULES, RENAMES, Kind, by_legacy, for_owner, migrati
 from tests.compat._helpers import run_python
 
 
-def _import_or_skip(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        pytest.skip(f"{error.name} does not exist yet")
-
-
 def _ids(entries):
     return [f"{entry.module}.{entry.old}" for entry in entries]
 
@@ -56,28 +49,28 @@ def test_unknown_name_is_a_clear_error():
 
 @pytest.mark.parametrize("legacy", sorted(MODULES))
 def test_every_legacy_module_has_a_shim_and_a_target(legacy):
-    _import_or_skip(f"compat.{legacy}")
-    _import_or_skip(MODULES[legacy])
+    importlib.import_module(f"compat.{legacy}")
+    importlib.import_module(MODULES[legacy])
 
 
 @pytest.mark.parametrize("entry", FUNCTIONS, ids=_ids(FUNCTIONS))
 def test_functions_are_shimmed_and_their_replacement_exists(entry):
-    shim_module = _import_or_skip(f"compat.{entry.module}")
+    shim_module = importlib.import_module(f"compat.{entry.module}")
     assert callable(getattr(shim_module, entry.old))
     if entry.kind is not Kind.MANUAL:
-        new_module = _import_or_skip(entry.new_module)
+        new_module = importlib.import_module(entry.new_module)
         owner, _, name = entry.new.rpartition(".")
         assert hasattr(new_module, owner or name), f"{entry.new_module} lacks {entry.new}"
         if owner:  # "Pool.imap": Pool is a factory, as in multiprocessing; its class is pool.Pool
-            cls = getattr(_import_or_skip(f"{entry.new_module}.{owner.lower()}"), owner)
+            cls = getattr(importlib.import_module(f"{entry.new_module}.{owner.lower()}"), owner)
             assert hasattr(cls, name), f"{cls} lacks {name}"
 
 
 def _compat_class(entry):
-    shim_module = _import_or_skip(f"compat.{entry.module}")
+    shim_module = importlib.import_module(f"compat.{entry.module}")
     owner = entry.owner
     if owner == "Connection":  # connections live in the connection submodule
-        shim_module = _import_or_skip(f"compat.{entry.module}.connection")
+        shim_module = importlib.import_module(f"compat.{entry.module}.connection")
     return getattr(shim_module, owner)
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 
 import pytest
 
 from tests.compat._helpers import LEGACY, START_METHODS, run_python, warnings_in
 
-HAS_MANAGERS = importlib.util.find_spec("concurrent.processing.managers") is not None
-needs_managers = pytest.mark.skipif(
-    not HAS_MANAGERS, reason="concurrent.processing.managers (issue 5) does not exist yet")
 
 # program -> (expected stdout, expected {(line, legacy spelling)} warnings, uses processes)
 EXPECTED = {
@@ -79,14 +75,10 @@ exit codes: [0, 0, 0]
 """, {(21, "processing.managers.CreatorMethod()"),
       (39, "processing.Process.getExitCode()")}, True),
 }
-NEEDS_MANAGERS = {"sync_modes", "custom_manager"}
-
-
 def _cases():
     for name, (_, _, processes) in EXPECTED.items():
-        marks = [needs_managers] if name in NEEDS_MANAGERS else []
         for method in START_METHODS if processes else (None,):
-            yield pytest.param(name, method, marks=marks, id=f"{name}-{method or 'threads'}")
+            yield pytest.param(name, method, id=f"{name}-{method or 'threads'}")
 
 
 @pytest.mark.parametrize(("name", "method"), list(_cases()))

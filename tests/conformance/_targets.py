@@ -119,6 +119,13 @@ def fill_shared(shared_list, shared_dict, namespace, done) -> None:
     done.put(True)
 
 
+def grow_set(shared_set, done) -> None:
+    shared_set.add("worker")
+    shared_set |= {"or"}
+    shared_set.discard("first")
+    done.put(sorted(shared_set))
+
+
 def add_to_value(value, amount, done) -> None:
     value.value += amount
     done.put(True)

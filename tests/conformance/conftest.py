@@ -31,9 +31,9 @@ def start(backend):
         assert not worker.is_alive(), f"{worker!r} did not end within {JOIN_TIMEOUT}s"
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture
 def pool(backend):
-    """One two-worker pool per backend, shared by the pool tests (workers are costly to start)."""
+    """A two-worker pool of the backend."""
     with backend.Pool(2) as shared_pool:
         yield shared_pool
         shared_pool.close()

@@ -43,6 +43,28 @@ def test_list_and_dict_behave_like_the_real_ones(manager):
         items[10]
 
 
+def test_set_behaves_like_the_real_one(manager):
+    # multiprocessing's SyncManager.set() is new in 3.14; every backend has it on every version.
+    members = manager.set([3, 1])
+    members |= {2}
+    members -= {3}
+    assert (len(members), 1 in members, 3 in members, sorted(members)) == (2, True, False, [1, 2])
+    assert members.union({9}) == {1, 2, 9} and members.intersection({2, 5}) == {2}
+    assert members <= {1, 2, 4} and not members.isdisjoint({2})
+    members.update({5})
+    members.discard(1)
+    assert sorted(members.copy()) == [2, 5]
+    with pytest.raises(KeyError):
+        members.remove("missing")
+
+
+def test_set_is_shared_with_a_worker(manager, start):
+    members, done = manager.set(["first"]), manager.Queue()
+    start(_targets.grow_set, members, done)
+    assert done.get(timeout=WAIT) == ["or", "worker"]
+    assert sorted(members) == ["or", "worker"]
+
+
 def test_nested_objects_stay_shared(manager):
     outer, inner = manager.list(), manager.list([1])
     outer.append(inner)

@@ -13,12 +13,29 @@ WAIT = _targets.WAIT
 
 
 @pytest.fixture(scope="module")
-def pool(backend):
+def module_pool(backend):
     """One two-worker pool per backend for this module, gone before later test packages run."""
+    if backend.get_start_method() == "fork":
+        yield None  # see pool()
+        return
     with backend.Pool(2) as shared_pool:
         yield shared_pool
         shared_pool.close()
         finish_within(shared_pool.join)
+
+
+@pytest.fixture
+def pool(backend, module_pool):
+    """The module's pool; under fork, one per test: a live pool runs a thread, and a fork from
+    a process that runs threads is what Python 3.12+ warns about (3.15 raises it under -W
+    error).  The suite runs one backend at a time, so other backends' pools are gone by then."""
+    if module_pool is not None:
+        yield module_pool
+        return
+    with backend.Pool(2) as own_pool:
+        yield own_pool
+        own_pool.close()
+        finish_within(own_pool.join)
 
 
 def test_map_starmap_apply(pool):

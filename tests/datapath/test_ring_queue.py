@@ -259,12 +259,14 @@ def test_default_context_is_usable_with_plain_multiprocessing():
 def test_join_waits_for_overflowed_items(ctx):
     jobs, results = queue_of(ctx, cls=_targets.SmallJoinableQueue), queue_of(ctx)
     items = [index * 1000 for index in range(40)]  # 40 items of ~1 KB: most overflow
+    # The consumer starts first: an overflow starts a feeder thread, and a fork from a process
+    # that runs threads is what Python 3.12+ warns about (3.15 raises it under -W error).
+    worker = start(ctx, _targets.consume_joinable, jobs, results, len(items))
     for item in items:
         jobs.put((item, "j" * 1000))
     joined = threading.Event()
     joiner = threading.Thread(target=lambda: (jobs.join(), joined.set()), daemon=True)
     joiner.start()
-    worker = start(ctx, _targets.consume_joinable, jobs, results, len(items))
     assert joined.wait(JOIN_TIMEOUT), "join() did not return after every task_done()"
     assert [results.get(timeout=WAIT) for _ in items] == items
     finish(worker)

@@ -37,9 +37,11 @@ def ctx(request):
     return get_context(request.param)
 
 
-@pytest.fixture(scope="module", params=METHODS)
+@pytest.fixture(params=METHODS)
 def shared_pool(request):
-    """One pool per start method for tests that do not break it (start-up is slow for spawn)."""
+    """A pool per start method for tests that do not break it.  One per test: a live pool runs
+    a thread, and a fork from a process that runs threads is what Python 3.12+ warns about
+    (3.15 raises it under -W error), so no pool outlives the test that forks next to it."""
     from concurrent.processing.pool import Pool
 
     pool = Pool(2, context=get_context(request.param))

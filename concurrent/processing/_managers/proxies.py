@@ -10,6 +10,7 @@ behaviour itself (methods, iteration, item access, nesting) is multiprocessing's
 from __future__ import annotations
 
 import threading
+import types
 from multiprocessing import managers as _mp
 from multiprocessing import process
 from typing import Any
@@ -22,7 +23,7 @@ from concurrent.processing._managers.transport import client_for, uses_tls
 __all__ = [
     "AcquirerProxy", "ArrayProxy", "AutoProxy", "BarrierProxy", "ConditionProxy", "DictProxy",
     "EventProxy", "IteratorProxy", "ListProxy", "NamespaceProxy", "PoolProxy", "Portable",
-    "ValueProxy", "make_proxy_type", "portable",
+    "SET_EXPOSED", "SetProxy", "ValueProxy", "make_proxy_type", "portable",
 ]
 
 
@@ -170,9 +171,46 @@ class PoolProxy(Portable, _mp.PoolProxy):
     """Proxy of a Pool running in the manager's process; also a context manager."""
 
 
+# What a set proxy calls on its referent: multiprocessing's SetProxy exposes these (3.14+).
+SET_EXPOSED = (
+    "__and__", "__contains__", "__iand__", "__ior__", "__isub__", "__iter__", "__ixor__",
+    "__len__", "__or__", "__rand__", "__ror__", "__rsub__", "__rxor__", "__sub__", "__xor__",
+    "__ge__", "__gt__", "__le__", "__lt__", "add", "clear", "copy", "difference",
+    "difference_update", "discard", "intersection", "intersection_update", "isdisjoint",
+    "issubset", "issuperset", "pop", "remove", "symmetric_difference",
+    "symmetric_difference_update", "union", "update",
+)
+_SetBase = getattr(_mp, "SetProxy", None) or type(
+    "_SetBase", (_mp.BaseProxy,), {"_exposed_": SET_EXPOSED,
+                                    **{name: _forward(name) for name in SET_EXPOSED}})
+
+
+class SetProxy(Portable, _SetBase):
+    """Proxy of a set (``SyncManager.set()``, which multiprocessing has since 3.14): the set
+    operators, ``in``, ``len``, iteration and the methods of a set."""
+
+    __class_getitem__ = classmethod(types.GenericAlias)
+
+    def __ior__(self, other):
+        self._callmethod("__ior__", (other,))
+        return self
+
+    def __iand__(self, other):
+        self._callmethod("__iand__", (other,))
+        return self
+
+    def __ixor__(self, other):
+        self._callmethod("__ixor__", (other,))
+        return self
+
+    def __isub__(self, other):
+        self._callmethod("__isub__", (other,))
+        return self
+
+
 _PORTABLE = {base: ours for ours in (IteratorProxy, AcquirerProxy, ConditionProxy, EventProxy,
                                      BarrierProxy, NamespaceProxy, ValueProxy, ListProxy,
-                                     DictProxy, ArrayProxy, PoolProxy)
+                                     DictProxy, ArrayProxy, PoolProxy, SetProxy)
              for base in ours.__mro__[2:3]}
 
 
@@ -184,4 +222,4 @@ def portable(proxytype: Any) -> Any:
 
 
 publish("concurrent.processing.managers", globals(),
-        [name for name in __all__ if name not in ("Portable", "portable")])
+        [name for name in __all__ if name not in ("Portable", "portable", "SET_EXPOSED")])
