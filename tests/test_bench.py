@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from concurrent._bench import _cli, _payloads, _runner, _throughput, _workloads
+from concurrent._bench import _cli, _payloads, _runner, _startup, _throughput, _workloads
 from concurrent._bench._httpserver import LocalHTTPServer
 from concurrent._bench._modes import (
     OURS_PROCESSING,
@@ -233,10 +233,15 @@ def test_spawn_run_through_the_real_command(tmp_path):
 
 # -- the other sections, called directly with tiny sizes -------------------------------------
 
+TINY_COUNTS = {"queue": 200, "queue_256": 200, "queue_4x4": 200, "pipe": 200, "lock": 1000,
+               "rlock": 1000, "condition": 50, "manager_list": 50, "manager_dict": 50,
+               "value": 500, "array": 500, "imap": 320, "imap_unordered": 320}
+
+
 def test_throughput_figures_are_real_rates():
     results = Results(meta={"repeat": 1})
-    counts = {"queue": 200, "queue_256": 200, "queue_4x4": 200, "pipe": 200, "lock": 1000,
-              "rlock": 1000, "condition": 50, "manager_list": 50, "manager_dict": 50}
+    counts = TINY_COUNTS
+    assert set(counts) == set(_throughput.THROUGHPUT_NAMES)
     _throughput.run_throughput(results, _throughput.THROUGHPUT_NAMES, counts,
                                _stdlib_backends(), 1, _Silent(), timeout=30)
     assert len(results.figures) == len(counts) * len(STDLIB_MODES)
@@ -244,6 +249,20 @@ def test_throughput_figures_are_real_rates():
         assert figure.ok, figure.unavailable
         assert figure.unit == "ops/s" and figure.samples[0] > 0
     assert "pyprocessing's benchmarks" in format_table(results)
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_shared_values_and_imap_rows_on_our_backends(method):
+    """Each sample checked its result: every increment landed, every imap result came back."""
+    results = Results(meta={"repeat": 1})
+    modes = (OURS_PROCESSING, OURS_THREADING)
+    backends = {mode: load_backend(mode, method) for mode in modes}
+    names = ["value", "array", "imap", "imap_unordered"]
+    _throughput.run_throughput(results, names, TINY_COUNTS, backends, 1, _Silent(), timeout=30)
+    assert len(results.figures) == len(names) * len(modes)
+    for figure in results.figures:
+        assert figure.ok, figure.unavailable
+        assert figure.samples[0] > 0
 
 
 @pytest.mark.parametrize("method", START_METHODS)
@@ -296,6 +315,54 @@ def test_manager_payloads_through_our_processing_backend(method):
         figure = results.find("payloads", "Manager", label, OURS_PROCESSING)
         assert figure.ok, figure.unavailable
         assert figure.samples[0] > 0
+
+
+# -- the start-up section ---------------------------------------------------------------------
+
+TINY_STARTUP = _startup.Sizes(1, 5, {method: 1 for method in START_METHODS})
+
+
+def test_startup_rows_compare_each_start_method_in_fresh_programs():
+    results = Results(meta={"repeat": 1})
+    backends = {mode: load_backend(mode, default_start_method())
+                for mode in (STDLIB_THREADING, STDLIB_PROCESSING, OURS_PROCESSING)}
+    _startup.run_startup(results, TINY_STARTUP, backends, 1, _Silent(), timeout=60)
+    for mode in backends:
+        for test, case in (("import", _startup.IMPORT_CASE), ("queue_create", "Queue()")):
+            figure = results.find("startup", test, case, mode)
+            assert figure.ok and 0 < figure.samples[0] < 10, (test, mode, figure)
+    for method in START_METHODS:
+        for test in ("start_join", "first_start_join"):
+            for mode in (STDLIB_PROCESSING, OURS_PROCESSING):
+                figure = results.find("startup", test, method, mode)
+                assert figure.ok and len(figure.samples) == 1, (test, method, figure)
+            assert results.find("startup", test, method, STDLIB_THREADING) is None
+    table = format_table(results)
+    assert "Start-up costs" in table and "first_start_join" in table
+    start_join = next(line for line in table.splitlines() if line.startswith("start_join"))
+    assert start_join.split()[:3] == ["start_join", START_METHODS[0], "-"]  # no thread figure
+    document = to_json(results)
+    assert {figure["param_is"] for figure in document["figures"]} == {"case"}
+
+
+def test_a_failing_fresh_interpreter_is_a_bench_error_naming_it():
+    with pytest.raises(BenchError, match="no_such_module_for_the_bench"):
+        _startup._import("no_such_module_for_the_bench", 1, _startup.fresh_env(), 30)
+
+
+def test_a_failing_start_join_of_ours_fails_its_first_figure_too(monkeypatch):
+    def failing(*args):
+        raise BenchError("start_join broke")
+
+    monkeypatch.setattr(_startup, "_start_join", failing)
+    results = Results(meta={"repeat": 1})
+    backends = {OURS_PROCESSING: load_backend(OURS_PROCESSING, default_start_method())}
+    _startup.run_startup(results, TINY_STARTUP, backends, 1, _Silent(), timeout=30)
+    for test in ("start_join", "first_start_join"):
+        figure = results.find("startup", test, "spawn", OURS_PROCESSING)
+        assert figure.unavailable == "failed: BenchError: start_join broke"
+    document = to_json(results)
+    assert all((f["median"] is None) == bool(f["unavailable"]) for f in document["figures"])
 
 
 # -- unavailable modes are reported, never faked ---------------------------------------------

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from concurrent._bench import _payloads, _runner, _scaleout, _throughput
+from concurrent._bench import _payloads, _runner, _scaleout, _startup, _throughput
 from concurrent._bench._modes import (
     WORKER_MODES,
     UnavailableError,
@@ -21,7 +21,7 @@ from concurrent._bench._workers import BenchError
 
 __all__ = ["build_parser", "main", "run"]
 
-SECTIONS = ("workloads", "throughput", "payloads", "cluster")
+SECTIONS = ("workloads", "throughput", "payloads", "startup", "cluster")
 DEFAULT_WORKERS = (1, 2, 4, 8)
 FULL_REPEAT, QUICK_REPEAT = 5, 3
 
@@ -168,6 +168,8 @@ def run(args: argparse.Namespace, progress_stream=None) -> Results:
     if "payloads" in args.sections:
         kinds = 2 if with_numpy else 1
         steps += len(sizes_mb) * kinds * repeat * (1 + len(_payloads.CHANNELS) * available)
+    if "startup" in args.sections:
+        steps += _startup.count_steps(backends, repeat)
     if "cluster" in args.sections:
         steps += _scaleout.count_steps(repeat)
     progress = Progress(steps, progress_stream)
@@ -184,6 +186,9 @@ def run(args: argparse.Namespace, progress_stream=None) -> Results:
         if "payloads" in args.sections:
             _payloads.run_payloads(results, sizes_mb, _payloads.CHANNELS, backends, repeat,
                                    progress, with_numpy)
+        if "startup" in args.sections:
+            _startup.run_startup(results, _startup.QUICK if args.quick else _startup.FULL,
+                                 backends, repeat, progress)
         if "cluster" in args.sections:
             _scaleout.run_scaleout(results, _scaleout.QUICK if args.quick else _scaleout.FULL,
                                    start_method, repeat, progress)
