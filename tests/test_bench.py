@@ -9,7 +9,16 @@ import sys
 
 import pytest
 
-from concurrent._bench import _cli, _payloads, _runner, _startup, _throughput, _workloads
+from concurrent._bench import (
+    _cli,
+    _comparison,
+    _payloads,
+    _runner,
+    _startup,
+    _throughput,
+    _workloads,
+)
+from concurrent._bench._comparison import Point, compare
 from concurrent._bench._httpserver import LocalHTTPServer
 from concurrent._bench._modes import (
     OURS_PROCESSING,
@@ -86,6 +95,10 @@ class _Silent:
         (["--modes", "asyncio"], "'asyncio'"),
         (["--start-method", "vfork"], "'vfork'"),
         (["--plot", "speed.pdf"], "'speed.pdf'"),
+        (["--plot", "speed.svg"], "--plot now takes a directory"),
+        (["--plot", "/no/such/dir/figures"], "'/no/such/dir'"),
+        (["--plot-format", "png"], "--plot-format needs --plot DIR"),
+        (["--plot", "figures", "--plot-format", "pdf"], "'pdf'"),
         (["--json", "/no/such/dir/out.json"], "'/no/such/dir'"),
         (["--bogus"], "--bogus"),
     ],
@@ -107,10 +120,19 @@ def test_defaults_and_lists_parse():
     assert args.repeat is None and not args.quick
 
 
+def test_plot_to_an_existing_file_is_refused(capsys, tmp_path):
+    taken = tmp_path / "figures"
+    taken.write_text("")
+    with pytest.raises(SystemExit) as exited:
+        _cli.main(["--plot", str(taken)])
+    assert exited.value.code == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
 def test_plot_without_matplotlib_names_the_extra(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(_cli, "matplotlib_available", lambda: False)
     with pytest.raises(SystemExit) as exited:
-        _cli.main(["--plot", str(tmp_path / "speed.png")])
+        _cli.main(["--plot", str(tmp_path / "figures")])
     assert exited.value.code == 2
     assert "pip install 'concurrent-pep371[plot]'" in capsys.readouterr().err
 
@@ -118,9 +140,9 @@ def test_plot_without_matplotlib_names_the_extra(capsys, monkeypatch, tmp_path):
 @pytest.mark.skipif(matplotlib_available(), reason="matplotlib is installed here")
 def test_plot_really_missing_matplotlib_is_refused_before_running(capsys, tmp_path):
     with pytest.raises(SystemExit):
-        _cli.main(["--plot", str(tmp_path / "speed.svg")])
+        _cli.main(["--plot", str(tmp_path / "figures")])
     assert "concurrent-pep371[plot]" in capsys.readouterr().err
-    assert not (tmp_path / "speed.svg").exists()
+    assert not (tmp_path / "figures").exists()
 
 
 # -- the workloads compute what they claim ---------------------------------------------------
@@ -460,13 +482,66 @@ def test_progress_line_only_on_a_terminal():
     assert live.written[-1] == "\r\x1b[K"
 
 
+def _two_sided_results() -> Results:
+    results = Results(meta={"repeat": 3})
+    rows = (("workloads", "fib", 2, "s", [2.0, 4.0, 3.0], [1.0, 1.5, 9.0]),
+            ("throughput", "lock", 10, "ops/s", [100.0, 80.0, 120.0], [250.0, 200.0, 300.0]))
+    for section, test, param, unit, theirs, ours in rows:
+        results.figure(section, test, param, STDLIB_THREADING, unit).samples.extend(theirs)
+        results.figure(section, test, param, OURS_THREADING, unit).samples.extend(ours)
+    results.figure("workloads", "fib", 2, "linear", "s").samples.append(6.0)
+    broken = results.figure("throughput", "rlock", 10, OURS_THREADING, "ops/s")
+    broken.unavailable = "failed"
+    results.figure("throughput", "rlock", 10, STDLIB_THREADING, "ops/s").samples.append(1.0)
+    return results
+
+
+def test_comparison_is_relative_speed_with_the_spread_of_both_sides():
+    results = _two_sided_results()
+    (pair,) = compare(results, "workloads")  # linear has no baseline: no pair of its own
+    assert (pair.stdlib_mode, pair.our_mode) == (STDLIB_THREADING, OURS_THREADING)
+    (row,) = pair.rows
+    assert row.label == "fib, 2 workers"
+    # Seconds become speeds: the stdlib's median (3 s) over each sample.
+    assert row.stdlib == pytest.approx(Point(1.0, 3.0 / 4.0, 3.0 / 2.0))
+    assert row.ours == pytest.approx(Point(3.0 / 1.5, 3.0 / 9.0, 3.0 / 1.0))
+    assert row.ours.median == pytest.approx(results.vs_stdlib(
+        results.find("workloads", "fib", 2, OURS_THREADING)))
+    (pair,) = compare(results, "throughput")
+    assert [row.label for row in pair.rows] == ["lock"]  # the failed rlock row is left out
+    assert pair.rows[0].ours == pytest.approx(Point(2.5, 2.0, 3.0))
+    assert compare(results, "payloads") == []
+    assert _comparison.label(results.find("workloads", "fib", 2, "linear")) == "fib, 2 workers"
+
+
 @pytest.mark.skipif(not matplotlib_available(), reason="matplotlib (the plot extra) not installed")
-@pytest.mark.parametrize("extension", ["png", "svg"])
-def test_plot_file_is_written(tmp_path, capsys, extension):
-    out = tmp_path / f"speed.{extension}"
-    status = _cli.main(["--sections", "workloads", "--workloads", "empty", "--workers", "1,2",
-                        "--repeat", "1", "--modes", "threading", "--plot", str(out)])
+def test_plots_of_recorded_results_one_per_section(tmp_path):
+    from concurrent._bench._plot import write_plots
+
+    written = write_plots(_two_sided_results(), str(tmp_path / "new"), "svg")
+    assert written == [str(tmp_path / "new" / "workloads.svg"),
+                       str(tmp_path / "new" / "throughput.svg")]
+    text = (tmp_path / "new" / "workloads.svg").read_text()
+    for shown in ("fib, 2 workers", "2.00x", "concurrent.threading"):  # text stays text
+        assert shown in text
+    again = write_plots(_two_sided_results(), str(tmp_path / "again"), "svg")
+    assert (tmp_path / "again" / "workloads.svg").read_text() == text  # no date, no random ids
+    assert len(again) == 2
+
+
+@pytest.mark.skipif(not matplotlib_available(), reason="matplotlib (the plot extra) not installed")
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_plot_writes_a_figure_per_section_that_ran(tmp_path, capsys, image_format):
+    figures = tmp_path / "figures"
+    status = _cli.main(["--sections", "workloads,throughput", "--workloads", "empty",
+                        "--benchmarks", "lock,value", "--workers", "1", "--repeat", "2",
+                        "--modes", "threading,concurrent.threading", "--plot", str(figures),
+                        "--plot-format", image_format])
     assert status == 0
-    assert out.stat().st_size > 1000
-    head = out.read_bytes()[:200]
-    assert head.startswith(b"\x89PNG") if extension == "png" else b"<svg" in out.read_bytes()
+    out = capsys.readouterr().out
+    assert sorted(path.name for path in figures.iterdir()) == [
+        f"throughput.{image_format}", f"workloads.{image_format}"]
+    for path in figures.iterdir():
+        assert f"wrote {path}" in out
+        head = path.read_bytes()[:200]
+        assert head.startswith(b"\x89PNG") if image_format == "png" else b"<svg" in head

@@ -13,7 +13,12 @@ from concurrent._bench._modes import (
     default_start_method,
     load_backend,
 )
-from concurrent._bench._plot import MISSING_MATPLOTLIB, matplotlib_available, plot_format
+from concurrent._bench._plot import (
+    FORMATS,
+    MISSING_MATPLOTLIB,
+    check_plot_dir,
+    matplotlib_available,
+)
 from concurrent._bench._progress import Progress
 from concurrent._bench._report import format_table, write_json
 from concurrent._bench._results import Results
@@ -77,8 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="smaller workloads and 3 runs: under a minute on 2 cores "
                              "with the default start method")
     parser.add_argument("--json", metavar="FILE", help="also write every figure and sample here")
-    parser.add_argument("--plot", metavar="FILE",
-                        help="draw speed-up against workers to a .png or .svg (needs matplotlib)")
+    parser.add_argument("--plot", metavar="DIR",
+                        help="write one figure per section into DIR (made if missing): ours "
+                             "beside the stdlib per row, with the spread of the samples; "
+                             "DIR/workloads.svg ... (needs matplotlib)")
+    parser.add_argument("--plot-format", choices=FORMATS,
+                        help=f"the figures' format (default: {FORMATS[0]})")
     parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
                         help=f"start method of both process modes (default: "
                              f"{default_start_method()}, the platform's)")
@@ -107,20 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse, before anything runs, options that could only fail at the end."""
-    for option, path in (("--json", args.json), ("--plot", args.plot)):
-        if path is not None:
-            directory = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(directory):
-                parser.error(f"{option} {path!r}: directory {directory!r} does not exist")
-    if args.plot is not None:
-        try:
-            plot_format(args.plot)
-        except ValueError as exc:
-            parser.error(str(exc))
-        if not matplotlib_available():
-            parser.error(MISSING_MATPLOTLIB)
-        if "workloads" not in args.sections:
-            parser.error("--plot draws the workloads section; add workloads to --sections")
+    if args.json is not None:
+        directory = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(directory):
+            parser.error(f"--json {args.json!r}: directory {directory!r} does not exist")
+    if args.plot is None:
+        if args.plot_format is not None:
+            parser.error("--plot-format needs --plot DIR")
+        return
+    problem = check_plot_dir(args.plot)
+    if problem is not None:
+        parser.error(problem)
+    if not matplotlib_available():
+        parser.error(MISSING_MATPLOTLIB)
 
 
 def _machine(args: argparse.Namespace, start_method: str, repeat: int) -> dict:
@@ -218,8 +226,8 @@ def main(argv: list[str]) -> int:
         write_json(results, args.json)
         print(f"wrote {args.json}")
     if args.plot is not None:
-        from concurrent._bench._plot import write_plot
+        from concurrent._bench._plot import write_plots
 
-        write_plot(results, args.plot)
-        print(f"wrote {args.plot}")
+        for path in write_plots(results, args.plot, args.plot_format or FORMATS[0]):
+            print(f"wrote {path}")
     return 0
