@@ -98,6 +98,7 @@ class _Silent:
         (["--plot", "speed.svg"], "--plot now takes a directory"),
         (["--plot", "/no/such/dir/figures"], "'/no/such/dir'"),
         (["--plot-format", "png"], "--plot-format needs --plot DIR"),
+        (["--from-json", "/no/such/bench.json"], "'/no/such/bench.json'"),
         (["--plot", "figures", "--plot-format", "pdf"], "'pdf'"),
         (["--json", "/no/such/dir/out.json"], "'/no/such/dir'"),
         (["--bogus"], "--bogus"),
@@ -235,6 +236,25 @@ def test_tiny_run_prints_a_table_and_writes_real_json(capsys, tmp_path):
             assert figure["mode"] in (OURS_THREADING, OURS_PROCESSING)
             assert figure["median"] is None and figure["vs_stdlib"] is None
             assert f"{figure['mode']}: unavailable: {figure['unavailable']}" in table
+
+
+def test_a_saved_run_is_reported_again_without_running(capsys, tmp_path):
+    saved = tmp_path / "bench.json"
+    status = _cli.main(["--sections", "workloads,throughput", "--workloads", "empty",
+                        "--benchmarks", "lock", "--workers", "1", "--repeat", "2", "--modes",
+                        "threading,concurrent.threading", "--json", str(saved)])
+    assert status == 0
+    table = capsys.readouterr().out.replace(f"wrote {saved}\n", "")
+    assert _cli.main(["--from-json", str(saved)]) == 0
+    assert capsys.readouterr().out == table  # every figure, ratio and note as first printed
+
+
+def test_a_file_that_is_not_a_saved_run_is_refused_with_status_1(capsys, tmp_path):
+    for text in ("{not json", json.dumps({"meta": {}})):
+        path = tmp_path / "bad.json"
+        path.write_text(text)
+        assert _cli.main(["--from-json", str(path)]) == 1
+        assert f"cannot read {path}" in capsys.readouterr().err
 
 
 def test_spawn_run_through_the_real_command(tmp_path):
@@ -511,6 +531,11 @@ def test_comparison_is_relative_speed_with_the_spread_of_both_sides():
     assert [row.label for row in pair.rows] == ["lock"]  # the failed rlock row is left out
     assert pair.rows[0].ours == pytest.approx(Point(2.5, 2.0, 3.0))
     assert compare(results, "payloads") == []
+    for test, payload in (("Queue", "1 MB"), ("Pipe", "1 MB"), ("Queue", "16 MB")):
+        for mode in (STDLIB_THREADING, OURS_THREADING):
+            results.figure("payloads", test, payload, mode, "MB/s").samples.append(1.0)
+    (pair,) = compare(results, "payloads")  # grouped by test, as the tables are
+    assert [row.label for row in pair.rows] == ["Queue, 1 MB", "Queue, 16 MB", "Pipe, 1 MB"]
     assert _comparison.label(results.find("workloads", "fib", 2, "linear")) == "fib, 2 workers"
 
 

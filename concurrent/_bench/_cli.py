@@ -20,7 +20,7 @@ from concurrent._bench._plot import (
     matplotlib_available,
 )
 from concurrent._bench._progress import Progress
-from concurrent._bench._report import format_table, write_json
+from concurrent._bench._report import format_table, read_json, write_json
 from concurrent._bench._results import Results
 from concurrent._bench._workers import BenchError
 
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="smaller workloads and 3 runs: under a minute on 2 cores "
                              "with the default start method")
     parser.add_argument("--json", metavar="FILE", help="also write every figure and sample here")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="run nothing: print the tables of a run saved with --json (and "
+                             "draw its figures with --plot)")
     parser.add_argument("--plot", metavar="DIR",
                         help="write one figure per section into DIR (made if missing): ours "
                              "beside the stdlib per row, with the spread of the samples; "
@@ -116,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse, before anything runs, options that could only fail at the end."""
+    if args.from_json is not None and not os.path.isfile(args.from_json):
+        parser.error(f"--from-json {args.from_json!r}: no such file")
     if args.json is not None:
         directory = os.path.dirname(os.path.abspath(args.json))
         if not os.path.isdir(directory):
@@ -215,12 +220,20 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check(parser, args)
-    try:
-        results = run(args)
-        results.meta["command"] = " ".join(["python -m concurrent bench", *argv])
-    except (BenchError, OSError, RuntimeError) as exc:
-        print(f"python -m concurrent bench: failed: {exc}", file=sys.stderr)
-        return 1
+    if args.from_json is not None:
+        try:
+            results = read_json(args.from_json)
+        except (OSError, ValueError) as exc:  # JSONDecodeError is a ValueError
+            print(f"python -m concurrent bench: cannot read {args.from_json}: {exc}",
+                  file=sys.stderr)
+            return 1
+    else:
+        try:
+            results = run(args)
+            results.meta["command"] = " ".join(["python -m concurrent bench", *argv])
+        except (BenchError, OSError, RuntimeError) as exc:
+            print(f"python -m concurrent bench: failed: {exc}", file=sys.stderr)
+            return 1
     sys.stdout.write(format_table(results))
     if args.json is not None:
         write_json(results, args.json)

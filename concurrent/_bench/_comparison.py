@@ -76,7 +76,10 @@ def compare(results: Results, section: str) -> list[Pair]:
         if stdlib_mode not in modes:
             continue
         rows = []
-        for ours in (figure for figure in figures if figure.mode == our_mode):
+        tests = list(dict.fromkeys(figure.test for figure in figures))
+        ordered = sorted((figure for figure in figures if figure.mode == our_mode),
+                         key=lambda figure: tests.index(figure.test))  # as the tables group
+        for ours in ordered:
             baseline = results.find(section, ours.test, ours.param, stdlib_mode)
             if not ours.ok or baseline is None or not baseline.ok:
                 continue

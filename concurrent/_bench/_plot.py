@@ -65,7 +65,8 @@ def write_plots(results: Results, directory: str, image_format: str = "svg") -> 
         # Text stays text in an SVG (small files); no date or random ids, so a figure that
         # did not change is the same file.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "concurrent-bench",
-                                    "font.size": 8}):
+                                    "font.size": 8, "font.sans-serif": ["DejaVu Sans"],
+                                    "ytick.major.size": 0}):
             _draw(results, section, pairs).savefig(
                 path, format=image_format, metadata={"Date": None} if image_format == "svg"
                 else {})
@@ -102,19 +103,19 @@ def _draw(results: Results, section: str, pairs: list[Pair]):
 def _draw_pair(panel, pair: Pair, labels: list[str]) -> None:
     from matplotlib import ticker
 
-    for row in pair.rows:
-        y = labels.index(row.label)
-        for point, offset, color in ((row.stdlib, -0.17, STDLIB_COLOR),
-                                     (row.ours, 0.17, OURS_COLOR)):
-            panel.errorbar(point.median, y + offset,
-                           xerr=[[point.median - point.low], [point.high - point.median]],
-                           fmt="o", markersize=3.5, color=color, elinewidth=1.2, capsize=2)
+    rows = [labels.index(row.label) for row in pair.rows]
+    for side, offset, color in (("stdlib", -0.17, STDLIB_COLOR), ("ours", 0.17, OURS_COLOR)):
+        points = [getattr(row, side) for row in pair.rows]
+        panel.errorbar([point.median for point in points], [y + offset for y in rows],
+                       xerr=[[point.median - point.low for point in points],
+                             [point.high - point.median for point in points]],
+                       fmt="o", markersize=3.5, color=color, elinewidth=1.2)
     panel.axvline(1.0, color=STDLIB_COLOR, linewidth=0.8, linestyle="--")
     panel.set_xscale("log")
     panel.xaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     panel.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}x"))
-    panel.xaxis.set_minor_formatter(ticker.NullFormatter())
+    panel.xaxis.set_minor_locator(ticker.NullLocator())
     panel.set_title(f"{pair.our_mode} (blue) vs {pair.stdlib_mode} (grey)", fontsize=8)
     panel.set_xlabel("speed relative to the stdlib's median (above 1: faster)")
-    panel.grid(axis="x", which="both", color="#e0e0e0", linewidth=0.5)
+    panel.grid(axis="x", color="#e0e0e0", linewidth=0.5)
     panel.set_axisbelow(True)

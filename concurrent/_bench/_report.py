@@ -16,7 +16,7 @@ from concurrent._bench._modes import (
 )
 from concurrent._bench._results import Figure, Results
 
-__all__ = ["format_ms", "format_rate", "format_table", "to_json", "write_json"]
+__all__ = ["format_ms", "format_rate", "format_table", "read_json", "to_json", "write_json"]
 
 # Column order: each of our backends right after the stdlib mode it replaces, then the ratio.
 PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING))
@@ -274,3 +274,21 @@ def write_json(results: Results, path: str) -> None:
     with open(path, "w", encoding="utf-8") as out:
         json.dump(to_json(results), out, indent=2)
         out.write("\n")
+
+
+def read_json(path: str) -> Results:
+    """The run that ``write_json`` saved, with every sample, to report or plot it again."""
+    with open(path, encoding="utf-8") as source:
+        document = json.load(source)
+    try:
+        results = Results(meta=document["meta"], tests=document["tests"])
+        for figure in document["figures"]:
+            results.figures.append(Figure(
+                figure["section"], figure["test"], figure["param"], figure["mode"],
+                figure["unit"], list(figure["samples"]), figure["unavailable"]))
+        for payload, memcpy in document.get("memcpy_mb_s", {}).items():
+            results.memcpy[payload] = list(memcpy["samples"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a bench --json document ({type(exc).__name__}: "
+                         f"{exc})") from None
+    return results

@@ -53,7 +53,7 @@ class Sizes:
 
 
 FULL = Sizes(5, 200, {"fork": 20, "forkserver": 20, "spawn": 5})
-QUICK = Sizes(2, 50, {"fork": 10, "forkserver": 10, "spawn": 2})
+QUICK = Sizes(2, 50, {"fork": 10, "forkserver": 5, "spawn": 1})
 
 DESCRIPTIONS = {
     "import": "import MODULE in a fresh interpreter (threading, multiprocessing, or ours)",
