@@ -15,11 +15,18 @@ from __future__ import annotations
 
 __all__ = ["PRELOAD", "add_ours"]
 
-# concurrent.processing.process: what unpickling our process object imports (our package, the
-# backend contract, the pickling helpers; typing with them).  pkgutil: up to 3.13 the server
-# never imports a script's __main__, so each child re-runs it through runpy, which imports
-# pkgutil then.
-PRELOAD = ("concurrent.processing.process", "pkgutil")
+# What a child of ours imports when it unpickles: its process object (our package, the backend
+# contract, the pickling helpers; typing with them), the queues and primitives it is given
+# (the shared-memory data path: ctypes, mmap, hashlib ...), and a pool worker's loop.
+# pkgutil: up to 3.13 the server never imports a script's __main__, so each child re-runs it
+# through runpy, which imports pkgutil then.
+PRELOAD = (
+    "concurrent.processing.process",
+    "concurrent.processing.queues",
+    "concurrent.processing.synchronize",
+    "concurrent.processing._pool.worker",
+    "pkgutil",
+)
 
 
 def add_ours() -> None:

@@ -16,7 +16,8 @@ this file again as ``__mp_main__``, and that must not import our package either.
 import json
 import sys
 
-WATCHED = ("concurrent.processing", "concurrent.processing.process", "colorsys")
+WATCHED = ("concurrent.processing", "concurrent.processing.process", "concurrent.processing.queues",
+           "concurrent.processing._pool.worker", "colorsys")
 
 
 def empty() -> None:

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.skipif("forkserver" not in processing.get_all_start_met
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "forkserver_probe.py")
-OURS = ("concurrent.processing", "concurrent.processing.process")
+OURS = ("concurrent.processing", "concurrent.processing.process", "concurrent.processing.queues",
+        "concurrent.processing._pool.worker")
 
 
 def _probe(first: str, *preload: str) -> dict:
