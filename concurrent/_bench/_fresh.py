@@ -3,8 +3,9 @@
     python _fresh.py import MODULE
         seconds that ``import MODULE`` takes in this fresh interpreter
     python _fresh.py start_join MODULE METHOD COUNT
-        seconds of the first start+join of an empty ``Process`` of ``MODULE.get_context(METHOD)``
-        (with forkserver it launches the fork server), then the mean of the COUNT next ones
+        seconds of ``MODULE.get_context(METHOD)`` and the first start+join of an empty
+        ``Process`` (with forkserver it launches the fork server), then the mean of the COUNT
+        next start+joins
 
 It prints the figures, one a line.  Each run is a program of its own, as a user's is: its own
 fork server, its own imports.  It is run by path, as a user's script is, so spawn and forkserver
@@ -26,8 +27,7 @@ def _import(module: str) -> None:
     print(time.perf_counter() - started)
 
 
-def _start_join(context) -> float:
-    started = time.perf_counter()
+def _start_join(context, started: float) -> float:
     process = context.Process(target=empty)
     process.start()
     process.join()
@@ -39,9 +39,12 @@ def _start_join(context) -> float:
 
 def _start_joins(module: str, method: str, count: int) -> None:
     __import__(module)
+    # The first figure counts get_context too: a module may import there what another
+    # imports when its first process starts.
+    started = time.perf_counter()
     context = sys.modules[module].get_context(method)
-    print(_start_join(context))
-    print(sum(_start_join(context) for _ in range(count)) / count)
+    print(_start_join(context, started))
+    print(sum(_start_join(context, time.perf_counter()) for _ in range(count)) / count)
 
 
 if __name__ == "__main__":

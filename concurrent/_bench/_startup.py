@@ -7,7 +7,9 @@ mean of several).  ``start_join`` and ``first_start_join``: an empty ``Process``
 joined under each start method, in a fresh interpreter per sample that runs
 ``concurrent/_bench/_fresh.py`` as its script, so each side has its own fork server and its
 children re-run a script's main module as a user's do; ``first_start_join`` is that program's
-first process (it also launches the fork server), ``start_join`` the mean of the next ones.
+``get_context(method)`` and first process (it also launches the fork server; a module may import
+in ``get_context`` what another imports when its first process starts), ``start_join`` the mean
+of the next ones.
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ DESCRIPTIONS = {
     "import": "import MODULE in a fresh interpreter (threading, multiprocessing, or ours)",
     "queue_create": "creating one Queue() (closed again outside the timed part)",
     "start_join": "start and join of an empty Process, after the program's first",
-    "first_start_join": "a program's first start and join of an empty Process "
-                        "(forkserver: it launches the fork server too)",
+    "first_start_join": "get_context(method) and a program's first start and join of an "
+                        "empty Process (forkserver: it launches the fork server too)",
 }
 
 
