@@ -289,4 +289,5 @@ def Manager() -> SyncManager:
     """A started manager of objects shared by the whole cluster."""
     return SyncManager()
 
+
 __dir__ = public_dir(globals())

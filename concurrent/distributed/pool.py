@@ -494,4 +494,5 @@ def _module():
 
     return concurrent.distributed
 
+
 __dir__ = public_dir(globals())

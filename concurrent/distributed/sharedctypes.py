@@ -210,4 +210,5 @@ def Array(typecode_or_type: str | type, size_or_initializer: int | Iterable, *,
     stored = _new_array(typecode_or_type, size_or_initializer)
     return RawArrayProxy(stored) if lock is False else SynchronizedArray(stored, lock)
 
+
 __dir__ = public_dir(globals())
