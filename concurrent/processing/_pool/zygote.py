@@ -107,8 +107,12 @@ class Zygote:
         ours, theirs = socket.socketpair()
         self._socket = ours
         self._lock = threading.Lock()  # a shared zygote is asked from several pools' threads
-        self.process = ForkProcess(target=_serve, args=(theirs, make_worker, close_in_zygote),
-                                   name="PoolZygote", daemon=True)
+        # The owner's pid is taken here: if the owner dies while forking, the zygote's
+        # getppid() is already another process's.  Its end of the socket is closed in the
+        # zygote, so that the owner's death (or close) reads as the end of the file there.
+        self.process = ForkProcess(
+            target=_serve, name="PoolZygote", daemon=True,
+            args=(theirs, ours, make_worker, close_in_zygote, os.getpid()))
         self.process.start()
         theirs.close()
 
@@ -135,9 +139,10 @@ class Zygote:
         self.process.join(timeout)
 
 
-def _serve(control: socket.socket, make_worker: MakeWorker | None,
-           close_in_zygote: tuple[int, ...]) -> None:
+def _serve(control: socket.socket, owners_end: socket.socket, make_worker: MakeWorker | None,
+           close_in_zygote: tuple[int, ...], owner: int) -> None:
     """The zygote: fork a worker per request; report each one's pid and exit code."""
+    owners_end.close()
     for fd in close_in_zygote:
         try:
             os.close(fd)
@@ -151,7 +156,6 @@ def _serve(control: socket.socket, make_worker: MakeWorker | None,
     signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so the wake-up fd is written
     status_of: dict[int, int] = {}  # worker pid -> its status pipe
     open_for_requests = True
-    owner = os.getppid()
     with selectors.DefaultSelector() as selector:
         selector.register(control, selectors.EVENT_READ)
         selector.register(wake_r, selectors.EVENT_READ)
