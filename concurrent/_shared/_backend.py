@@ -22,12 +22,15 @@ import enum
 import types
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from concurrent._shared import _errors
 from concurrent._shared._machinery.exports import publish
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from concurrent._shared._channels import Connection
     from concurrent._shared._managers import Manager
     from concurrent._shared._pools import Pool

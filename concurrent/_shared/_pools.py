@@ -1,10 +1,15 @@
 """The pool interface: a fixed set of workers that run submitted tasks."""
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from concurrent._shared._machinery.exports import publish
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AsyncResult", "Pool"]
 

@@ -1,11 +1,16 @@
 """The worker interface: a thread or a process driven through one threading-like API."""
 
+from __future__ import annotations
+
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 from concurrent._shared._machinery.exports import publish
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Worker"]
 

@@ -19,11 +19,14 @@ import multiprocessing
 import threading
 from abc import ABCMeta
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T", bound=type)
 
 __all__ = ["bind", "mp_context"]
-
-T = TypeVar("T", bound=type)
 
 
 def mp_context(method: str | None) -> BaseContext:

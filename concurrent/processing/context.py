@@ -19,21 +19,23 @@ import types
 from collections.abc import Iterable
 from multiprocessing import connection as _mp_connection
 from multiprocessing import util as _util
-from typing import TYPE_CHECKING, Any, ClassVar
 
 from concurrent._shared._backend import Backend, Capability, LockConvention
 from concurrent._shared._machinery.exports import public_dir
 from concurrent.processing import process as _process
-from concurrent.processing import queues as _queues
-from concurrent.processing import synchronize as _synchronize
 from concurrent.processing._start import bind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
 
 if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
     import logging
+    from typing import Any, ClassVar
 
     import concurrent.processing.connection
     import concurrent.processing.managers
     import concurrent.processing.pool
+    from concurrent.processing import queues as _queues
+    from concurrent.processing import synchronize as _synchronize
 
 __all__ = [
     "DEFAULT",
@@ -43,6 +45,21 @@ __all__ = [
     "ForkServerContext",
     "SpawnContext",
 ]
+
+
+# The primitives and queues load on first use: a program that only starts processes (and every
+# fork child, which inherits what its parent imported) does not pay for the shared-memory
+# data path behind the queues.
+def _primitives() -> types.ModuleType:
+    from concurrent.processing import synchronize
+
+    return synchronize
+
+
+def _queue_classes() -> types.ModuleType:
+    from concurrent.processing import queues
+
+    return queues
 
 
 def _check_method(method: str | None) -> None:
@@ -161,52 +178,52 @@ class Context(Backend):
     @property
     def Lock(self) -> type[_synchronize.Lock]:
         """A non-recursive lock shared by processes."""
-        return bind(_synchronize.Lock, self.method)
+        return bind(_primitives().Lock, self.method)
 
     @property
     def RLock(self) -> type[_synchronize.RLock]:
         """A recursive lock shared by processes."""
-        return bind(_synchronize.RLock, self.method)
+        return bind(_primitives().RLock, self.method)
 
     @property
     def Condition(self) -> type[_synchronize.Condition]:
         """A condition variable over ``lock`` (a new ``RLock`` by default)."""
-        return bind(_synchronize.Condition, self.method)
+        return bind(_primitives().Condition, self.method)
 
     @property
     def Semaphore(self) -> type[_synchronize.Semaphore]:
         """A semaphore starting at ``value``."""
-        return bind(_synchronize.Semaphore, self.method)
+        return bind(_primitives().Semaphore, self.method)
 
     @property
     def BoundedSemaphore(self) -> type[_synchronize.BoundedSemaphore]:
         """A semaphore that cannot be released past ``value``."""
-        return bind(_synchronize.BoundedSemaphore, self.method)
+        return bind(_primitives().BoundedSemaphore, self.method)
 
     @property
     def Event(self) -> type[_synchronize.Event]:
         """An event flag shared by processes."""
-        return bind(_synchronize.Event, self.method)
+        return bind(_primitives().Event, self.method)
 
     @property
     def Barrier(self) -> type[_synchronize.Barrier]:
         """A barrier for ``parties`` processes."""
-        return bind(_synchronize.Barrier, self.method)
+        return bind(_primitives().Barrier, self.method)
 
     @property
     def Queue(self) -> type[_queues.Queue]:
         """A FIFO queue between processes (bounded when ``maxsize > 0``)."""
-        return bind(_queues.Queue, self.method)
+        return bind(_queue_classes().Queue, self.method)
 
     @property
     def JoinableQueue(self) -> type[_queues.JoinableQueue]:
         """A queue with ``task_done``/``join``."""
-        return bind(_queues.JoinableQueue, self.method)
+        return bind(_queue_classes().JoinableQueue, self.method)
 
     @property
     def SimpleQueue(self) -> type[_queues.SimpleQueue]:
         """An unbounded queue: ``put``, ``get``, ``empty``, ``close``."""
-        return bind(_queues.SimpleQueue, self.method)
+        return bind(_queue_classes().SimpleQueue, self.method)
 
     # -- channels -------------------------------------------------------------------------------
     def Pipe(self, duplex: bool = True

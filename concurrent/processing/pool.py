@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import os
-import weakref
 from collections.abc import Callable, Iterable
+from multiprocessing import util
 from multiprocessing.pool import MaybeEncodingError  # a result that cannot be sent back
 from typing import Any
 
@@ -57,7 +57,10 @@ class Pool(PoolMethods):
         self._engine = Dispatcher(method, processes, initializer, initargs, maxtasksperchild)
         self._lifecycle = self._engine.lifecycle
         self._cache: dict[int, Any] = {}
-        self._finalizer = weakref.finalize(self, self._engine.terminate)
+        # Ahead of the exit-time finalizers of priority 0 (every SemLock's unlink): a worker
+        # still starting at exit would otherwise find the pool's lock gone (as the stdlib's
+        # pool does, see multiprocessing.pool.Pool.__init__).
+        self._finalizer = util.Finalize(self, self._engine.terminate, exitpriority=15)
 
     def __repr__(self) -> str:
         return (f"<{type(self).__module__}.{type(self).__qualname__} "

@@ -13,14 +13,17 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from multiprocessing import context as _mp_context
 from multiprocessing import process as _mp_process
-from typing import Any
 
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.leaving_threads import wait_until_left
-from concurrent.processing._forkserver import add_ours
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure, restate
+from concurrent.processing._forkserver import add_ours
 from concurrent.processing._start import mp_context
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "PROCESS_CLASSES",

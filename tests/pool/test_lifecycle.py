@@ -77,3 +77,28 @@ def test_pools_one_after_another_never_fork_beside_a_thread_that_just_ended():
                            _POOLS_ONE_AFTER_ANOTHER], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+_TERMINATED_BY_ITS_CALLBACK = """
+import sys
+from multiprocessing import util
+from concurrent.processing import get_context
+
+def report():  # runs at exit, just before the SemLocks' own finalizers (priority 0)
+    print(pool._engine._thread.is_alive(), pool._engine.pids())
+
+if __name__ == "__main__":
+    pool = get_context(sys.argv[1]).Pool(2)
+    pool.apply_async(int, callback=lambda _: pool.terminate()).wait(60)
+    util.Finalize(None, report, exitpriority=1)
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_pool_that_terminated_itself_is_stopped_before_the_exit_finalizers(method):
+    # terminate() from the pool's own thread (a callback, or a garbage collection there)
+    # cannot wait for that thread; the program's exit must, before the pool's lock is
+    # unlinked under a worker that is still starting.
+    done = subprocess.run([sys.executable, "-c", _TERMINATED_BY_ITS_CALLBACK, method], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False []\n", "")

@@ -15,22 +15,26 @@ rather than a private path (trio does the same).  Pickles then load through the 
 
 from __future__ import annotations
 
+import collections
 import importlib
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
 
 __all__ = ["Export", "available", "lazy_exports", "public_dir", "publish"]
 
 
-class Export(NamedTuple):
+# collections.namedtuple, not typing.NamedTuple: importing typing (and re) would be most of
+# the cost of ``import concurrent.threading``.
+class Export(collections.namedtuple("Export", ["module", "attribute", "since"],
+                                    defaults=[None])):
     """Where a public name lives: ``attribute`` (a dotted path; ``None``: the module itself) of
     ``module``, written as in an import: ``"._sync"`` is relative to the exporting package,
     ``"threading"`` absolute.  ``since``: the first Python version that has it."""
 
+    __slots__ = ()
     module: str
     attribute: str | None
-    since: tuple[int, int] | None = None
+    since: tuple[int, int] | None
 
     def module_name(self, package: str) -> str:
         """The absolute name of ``module``."""

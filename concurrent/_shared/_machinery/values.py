@@ -6,8 +6,13 @@ object with a new ``RLock``, ``lock=False`` returns the bare ctypes object, and 
 used as given; the guarded object has ``get_lock()``, ``get_obj()`` and ``.value``.
 """
 
+from __future__ import annotations
+
 import ctypes
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (it is slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["TYPECODES", "check_lock", "resolve_ctype"]
 

@@ -16,7 +16,9 @@ import logging
 import os
 import selectors
 import threading
+import weakref
 from collections.abc import Callable, Iterable
+from multiprocessing import util
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
 from concurrent._shared._machinery.leaving_threads import start_daemon
@@ -46,6 +48,21 @@ __all__ = ["Dispatcher"]
 
 _log = logging.getLogger("concurrent.processing.pool")
 _STARTUP_FAILURES = 3  # workers in a row dying before they are ready: the pool is broken
+_running: weakref.WeakSet[Dispatcher] = weakref.WeakSet()  # their threads have not ended yet
+
+
+def _stop_at_exit() -> None:
+    """Stop every pool thread still running and reap its workers.
+
+    A pool whose ``terminate`` ran in its own thread (a callback, or the garbage collector
+    there) is stopping but nobody waits for it; at exit it must be done before the SemLocks'
+    finalizers (priority 0) unlink the lock a worker it was starting is about to open.
+    """
+    for dispatcher in list(_running):
+        dispatcher.terminate()
+
+
+util.Finalize(None, _stop_at_exit, exitpriority=15)
 
 
 class Dispatcher:
@@ -72,6 +89,7 @@ class Dispatcher:
         for _ in range(processes):
             self._add_worker()
         self._thread = start_daemon(self._run, name="concurrent.processing.pool")
+        _running.add(self)
 
     # -- called from any thread ---------------------------------------------------------------
     def encode(self, task: Task) -> bytes:
@@ -143,6 +161,7 @@ class Dispatcher:
                               if broken is None else BrokenPoolError(str(broken)))
             if self.lifecycle.state is PoolState.TERMINATED:
                 self._reap_all()
+            _running.discard(self)
 
     def _step(self) -> bool:
         with self.lifecycle.lock:
