@@ -5,7 +5,8 @@ Classes here are subclasses of the ``concurrent.threading`` ones and ``isinstanc
 ways.  Threads compat did not create (the main thread, threads from other libraries) get the
 legacy methods when legacy code reaches them through ``currentThread()`` or ``enumerate()``.
 Names 2.6 did not have fall through to ``concurrent.threading``, so a legacy program run by
-``python -m compat`` can use newer names too.
+``python -m compat`` can use newer names too, and ``dir()`` lists them: everything
+``concurrent.threading`` has on the running Python is here.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def enumerate() -> list[_new.Thread]:  # noqa: A001 - the module's own name sinc
 
 currentThread = legacy_function("threading", "currentThread", current_thread)
 activeCount = legacy_function("threading", "activeCount", active_count)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(dir(_new)))
 
 
 def __getattr__(name: str):
