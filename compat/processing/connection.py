@@ -17,6 +17,7 @@ __all__ = ["Client", "Connection", "Listener", "Pipe", "answerChallenge", "deliv
 
 Connection = mirror_class("Connection", _new.Connection, "processing", "Connection")
 AuthenticationError = _new.AuthenticationError
+families = _new.families  # the address families a Listener takes here: AF_INET, AF_UNIX
 
 
 def _legacy(conn: _new.Connection) -> _new.Connection:

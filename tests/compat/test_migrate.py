@@ -136,6 +136,51 @@ def test_what_cannot_be_rewritten_is_listed_and_keeps_working_through_compat():
     assert "call put() for each item" in result.findings[2].message
 
 
+def test_authkey_getter_keeps_a_value_that_can_be_sent():
+    result = migrate("""\
+        import processing
+        q = processing.Queue()
+        q.put(processing.currentProcess().getAuthKey())
+    """)
+    assert result.source == textwrap.dedent("""\
+        from concurrent import processing
+        q = processing.Queue()
+        q.put(bytes(processing.current_process().authkey))
+    """)
+    assert result.findings == []
+
+
+def test_objects_from_submodules_get_their_package_s_renames():
+    result = migrate("""\
+        from processing.sharedctypes import Value
+        v = Value('i', 1)
+        with v.getlock():
+            v.getobj().value += 1
+    """)
+    assert "with v.get_lock():\n    v.get_obj().value += 1\n" in result.source
+    assert result.findings == []
+
+
+def test_logging_levels_are_reported_for_their_new_module():
+    result = migrate("""\
+        import processing
+        from processing import SUBWARNING
+        processing.enableLogging(level=processing.NOTSET)
+        print(SUBWARNING)
+    """)
+    assert result.source == textwrap.dedent("""\
+        from concurrent import processing
+        from compat.processing import SUBWARNING
+        processing.log_to_stderr(level=processing.NOTSET)
+        print(SUBWARNING)
+    """)
+    assert [(f.line, f.message) for f in result.findings] == [
+        (3, "processing.NOTSET is deprecated, use logging.NOTSET instead; rewrite this use by "
+            "hand"),
+        (4, "processing.SUBWARNING is deprecated, use multiprocessing.util.SUBWARNING instead; "
+            "left to run through compat")]
+
+
 def test_unknown_module_attribute_is_reported():
     result = migrate("import threading\nthreading._sleep(1)\n")
     assert [f.line for f in result.findings] == [2]

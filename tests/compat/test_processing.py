@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.util
+import re
 import threading
 import warnings
 
@@ -35,6 +38,11 @@ def start_method(request):
     yield request.param
     multiprocessing.set_start_method(before, force=True)
     assert new.active_children() == []  # no stray process left behind
+
+
+def _warns(message):
+    """Expect exactly ``message`` as a LegacyNameWarning."""
+    return pytest.warns(LegacyNameWarning, match=f"^{re.escape(message)}$")
 
 
 def report_name(conn):
@@ -79,7 +87,7 @@ def test_isinstance_holds_both_ways():
         assert issubclass(old_cls, new_cls) and issubclass(new_cls, old_cls)
     queue = new.Queue()
     assert isinstance(queue, legacy.Queue) and isinstance(legacy.Queue(), new.Queue)
-    assert legacy.Lock is new.Lock and legacy.Value is new.Value
+    assert legacy.Lock is new.Lock and legacy.Semaphore is new.Semaphore
 
 
 def test_current_process_is_the_real_object_with_legacy_methods():
@@ -273,3 +281,125 @@ def test_manager_proxies_keep_legacy_names():
             assert event.isSet() is True
     finally:
         manager.shutdown()
+
+
+# -- 0.52 programs' other needs: putmany, getlock, logging levels, families, a sendable authkey
+
+
+def test_queue_lowercase_aliases_of_052():
+    queue = legacy.Queue()
+    with _warns("processing.Queue.putmany() is deprecated, call put() for each item instead"):
+        queue.putmany([1, 2])
+    assert [queue.get(timeout=30) for _ in range(2)] == [1, 2]
+    queue.close()
+    with _warns("processing.Queue.jointhread() is deprecated, use join_thread() instead"):
+        queue.jointhread()
+    other = legacy.Queue()
+    other.put(1)
+    with _warns("processing.Queue.canceljoin() is deprecated, use cancel_join_thread() instead"):
+        other.canceljoin()
+    other.close()
+    threads = dummy.Queue()
+    with _warns("processing.dummy.Queue.putmany() is deprecated, call put() for each item "
+                "instead"):
+        threads.putmany("ab")
+    assert [threads.get(timeout=30) for _ in range(2)] == ["a", "b"]
+
+
+def double_under_lock(value, array):
+    """Child: use 0.52's getlock()/getobj() on shared objects it was given."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LegacyNameWarning)
+        with value.getlock():
+            value.getobj().value *= 2
+        with array.getlock():
+            array.getobj()[0] *= 2
+
+
+def test_synchronized_getlock_and_getobj_across_start_methods(start_method):
+    lock = legacy.Lock()
+    value = legacy.Value("i", 5, lock=lock)
+    array = legacy_sharedctypes.Array("d", [1.5, 2.0])
+    with _warns("processing.Synchronized.getlock() is deprecated, use get_lock() instead"):
+        assert value.getlock() is lock
+    with _warns("processing.Synchronized.getobj() is deprecated, use get_obj() instead"):
+        assert value.getobj().value == 5
+    assert isinstance(value, type(new.Value("i", 0)).__mro__[1])  # still the stdlib's wrapper
+    child = legacy.Process(target=double_under_lock, args=(value, array))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert (value.value, list(array)) == (10, [3.0, 2.0])
+    with pytest.warns(LegacyNameWarning):
+        assert legacy.Array("c", b"ab").getobj().value == b"ab"
+        assert legacy_sharedctypes.synchronized(legacy_sharedctypes.RawValue("i", 3)) \
+            .getobj().value == 3
+    assert not hasattr(legacy.Value("i", 1, lock=False), "getlock")  # raw, as in 0.52
+
+
+def test_logging_levels_of_052():
+    levels = {"NOTSET": (0, "logging"), "SUBDEBUG": (5, "multiprocessing.util"),
+              "DEBUG": (10, "logging"), "INFO": (20, "logging"),
+              "SUBWARNING": (25, "multiprocessing.util")}
+    for name, (level, home) in levels.items():
+        with _warns(f"processing.{name} is deprecated, use {home}.{name} instead") as record:
+            assert getattr(legacy, name) == level
+        assert record[0].filename == __file__
+    assert (multiprocessing.util.SUBDEBUG, multiprocessing.util.SUBWARNING) == (5, 25)
+    with pytest.raises(AttributeError, match="'compat.processing' has no attribute 'WARNING'"):
+        legacy.WARNING  # noqa: B018 - 0.52 had no such name
+
+
+def send_hello(address):
+    """Child: connect to ``address`` and say hello."""
+    conn = legacy_connection.Client(address)
+    conn.send("hello")
+    conn.close()
+
+
+def test_a_listener_for_each_family(start_method):
+    assert legacy_connection.families == multiprocessing.connection.families
+    heard = []
+    for family in legacy_connection.families:
+        with legacy_connection.Listener(family=family) as listener:
+            child = legacy.Process(target=send_hello, args=(listener.address,))
+            child.start()
+            with listener.accept() as conn:
+                heard.append((family, conn.recv()))
+            child.join(30)
+    assert heard == [(family, "hello") for family in legacy_connection.families]
+
+
+def test_thread_listener_family_is_none():
+    assert dummy_connection.families == [None]
+    listener = dummy_connection.Listener(family=None)
+    client = threading.Thread(target=lambda: dummy_connection.Client(listener.address).send(1))
+    client.start()
+    assert listener.accept().recv() == 1
+    client.join(30)
+    listener.close()
+
+
+def report_authkey(queue):
+    """Child: send its authkey through ``queue``, or why that was refused."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LegacyNameWarning)
+        key = legacy.currentProcess().getAuthKey()
+    try:
+        queue.put(key)
+    except TypeError as exc:
+        queue.put(f"refused: {exc}")
+
+
+def test_authkey_goes_through_a_queue_as_in_052(start_method):
+    queue = legacy.Queue()
+    child = legacy.Process(target=report_authkey, args=(queue,))
+    child.start()
+    received = queue.get(timeout=30)
+    child.join(30)
+    with pytest.warns(LegacyNameWarning) as record:
+        mine = legacy.currentProcess().getAuthKey()
+    assert str(record[-1].message) == ("processing.Process.getAuthKey() is deprecated, use "
+                                       "bytes(Process.authkey) instead")
+    assert type(mine) is bytes and mine == new.current_process().authkey
+    assert received == mine

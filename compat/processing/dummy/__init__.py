@@ -33,7 +33,8 @@ __all__ = [
 _MODULE = "processing.dummy"
 Process = mirror_class("Process", _new.Process, _MODULE, "Process")
 Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue",
-                     {"_manual": {"putMany": put_many(_MODULE)}})
+                     {"_manual": {"putMany": put_many(_MODULE),
+                                  "putmany": put_many(_MODULE, "putmany")}})
 Pool = mirror_class("Pool", _new.Pool, _MODULE, "Pool")
 Condition = mirror_class("Condition", _new.Condition, _MODULE, "Condition")
 Event = mirror_class("Event", _new.Event, _MODULE, "Event")

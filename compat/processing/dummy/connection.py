@@ -10,6 +10,7 @@ from compat._legacy import mirror_class
 __all__ = ["Client", "Connection", "Listener", "Pipe"]
 
 Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection")
+families = _new.families  # [None]: in-process listeners have no address family
 
 
 def _legacy(conn: _new.Connection) -> _new.Connection:
