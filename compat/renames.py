@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["MODULES", "RENAMES", "Kind", "Rename", "by_legacy", "for_owner", "migration_table"]
+__all__ = ["MODULES", "PY3_METHOD_NAMES", "RENAMES", "Kind", "Rename", "by_legacy", "for_owner",
+           "migration_table"]
 
 
 class Kind(enum.Enum):
@@ -90,6 +91,10 @@ MODULES: dict[str, str] = {
 }
 
 _CT, _CP = "concurrent.threading", "concurrent.processing"
+
+#: Methods Python 3 renamed, which 0.52 proxies name in ``_callMethod(name)``: the shim calls
+#: the new one, and ``compat.migrate`` rewrites the name.
+PY3_METHOD_NAMES: dict[str, str] = {"next": "__next__"}
 
 # Methods shared by threads and processes (2.6 threading and pyprocessing spelled them alike).
 _WORKER_METHODS = [
@@ -211,7 +216,9 @@ def _build() -> list[Rename]:
                f"{_CP}.managers",
                note="create the manager with address= and authkey=, then call connect()"),
         Rename("processing.managers", "BaseProxy._callMethod", "_callmethod", Kind.METHOD,
-               f"{_CP}.managers"),
+               f"{_CP}.managers",
+               note="_callMethod('next') calls __next__(), Python 3's name for it; "
+                    "compat.migrate renames it too and asks you to expose '__next__'"),
         Rename("processing.managers", "BaseProxy._getValue", "_getvalue", Kind.METHOD,
                f"{_CP}.managers"),
         Rename("processing.managers", "CreatorMethod", "register", Kind.MANUAL,

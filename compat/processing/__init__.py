@@ -4,8 +4,10 @@ Every name of the 0.52 reference works; the camelCase ones issue ``LegacyNameWar
 the ``concurrent.processing`` spelling.  Objects are real ``concurrent.processing`` objects and
 ``isinstance`` holds both ways.  Objects compat did not create (the main process, a child's own
 process object) get the legacy methods when reached through ``currentProcess()`` or
-``activeChildren()``.  Proxies made by a manager keep the PEP 8 method names only.  0.52's
-logging levels (``SUBWARNING``...) warn when read, naming the module that has them now.
+``activeChildren()``, and print as 0.52's did (``<Process(Process-1, started)>``).  Proxies
+made by ``Manager()`` have 0.52's ``_callMethod()``/``_getValue()`` (and the shared Condition
+and Event its ``notifyAll()``/``isSet()``).  0.52's logging levels (``SUBWARNING``...) warn
+when read, naming the module that has them now.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import concurrent.processing as _new
 from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat._warning import warn_legacy
 from compat.processing import sharedctypes as _sharedctypes
+from compat.processing._reprs import PROCESS_EXTRAS as _PROCESS_EXTRAS
 from compat.processing.connection import Pipe
 from compat.processing.pool import Pool
 from compat.renames import RENAMES, Kind
@@ -52,7 +55,7 @@ __all__ = [
 
 
 
-Process = mirror_class("Process", _new.Process, "processing", "Process")
+Process = mirror_class("Process", _new.Process, "processing", "Process", dict(_PROCESS_EXTRAS))
 Queue = mirror_class("Queue", _new.Queue, "processing", "Queue",
                      {"_manual": {"putMany": put_many("processing"),
                                   "putmany": put_many("processing", "putmany")}})
@@ -87,11 +90,12 @@ def Array(typecode_or_type: Any, size_or_initializer: Any, *, lock: Any = True) 
 
 
 def _current_process() -> _new.Process:
-    return adopt(_new.current_process(), "processing", "Process")
+    return adopt(_new.current_process(), "processing", "Process", _PROCESS_EXTRAS)
 
 
 def _active_children() -> list[_new.Process]:
-    return [adopt(child, "processing", "Process") for child in _new.active_children()]
+    return [adopt(child, "processing", "Process", _PROCESS_EXTRAS)
+            for child in _new.active_children()]
 
 
 def _enable_logging(level: int, HandlerType: type | None = None,  # noqa: N803 - 0.52 names

@@ -114,6 +114,22 @@ def test_creator_method_becomes_register():
     """)
 
 
+def test_creator_method_keeps_what_the_class_exposes():
+    # 0.52's CreatorMethod read exposed from the callable's __exposed__; register() does not.
+    result = migrate("""\
+        from processing.managers import BaseManager, CreatorMethod
+
+        class Ticket(object):
+            __exposed__ = ('number',)
+
+        class M(BaseManager):
+            Ticket = CreatorMethod(Ticket)
+            Other = CreatorMethod(Ticket, exposed=('cancel',))
+    """)
+    assert "M.register('Ticket', Ticket, exposed=Ticket.__exposed__)\n" in result.source
+    assert "M.register('Other', Ticket, exposed=('cancel',))\n" in result.source
+
+
 def test_what_cannot_be_rewritten_is_listed_and_keeps_working_through_compat():
     result = migrate("""\
         from processing import LocalManager, enableLogging, Queue
@@ -179,6 +195,25 @@ def test_logging_levels_are_reported_for_their_new_module():
             "hand"),
         (4, "processing.SUBWARNING is deprecated, use multiprocessing.util.SUBWARNING instead; "
             "left to run through compat")]
+
+
+def test_call_method_next_gets_its_python3_name_and_a_finding():
+    result = migrate("""\
+        from processing.managers import BaseProxy
+
+        class GeneratorProxy(BaseProxy):
+            def __next__(self):
+                return self._callMethod("next")
+
+            def other(self):
+                return self._callMethod('f', (1,))
+    """)
+    assert 'return self._callmethod("__next__")' in result.source
+    assert "return self._callmethod('f', (1,))" in result.source
+    assert [(f.line, f.message) for f in result.findings] == [
+        (5, "processing.managers.BaseProxy._callMethod('next') now calls '__next__': expose "
+            "'__next__' (in the proxy type's _exposed_ or register()'s exposed=), as a manager "
+            "exposes only public methods unless told")]
 
 
 def test_unknown_module_attribute_is_reported():

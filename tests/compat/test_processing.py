@@ -8,6 +8,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.util
 import re
+import sys
 import threading
 import warnings
 
@@ -403,3 +404,110 @@ def test_authkey_goes_through_a_queue_as_in_052(start_method):
                                        "bytes(Process.authkey) instead")
     assert type(mine) is bytes and mine == new.current_process().authkey
     assert received == mine
+
+
+# -- 0.52 programs read pool._pool and pool._cache, print processes, iterate proxies
+
+
+def test_pool_workers_and_outstanding_results(start_method):
+    manager = legacy.Manager()
+    pool = legacy.Pool(3)
+    try:
+        workers = pool._pool
+        assert len(workers) == 3
+        with pytest.warns(LegacyNameWarning, match=r"^processing\.Process\.isAlive\(\)"):
+            assert [worker.isAlive() for worker in workers] == [True] * 3
+        assert pool._cache == {}
+        release = manager.Event()
+        result = pool.apply_async(release.wait, (30,))
+        assert list(pool._cache.values()) == [result]
+        release.set()
+        assert result.get(30) is True
+        assert pool._cache == {}
+    finally:
+        pool.close()
+        pool.join(30)
+        manager.shutdown()
+    with pytest.warns(LegacyNameWarning):
+        assert [worker.isAlive() for worker in workers] == [False] * 3  # ended (and closed)
+    terminated = legacy.Pool(2)
+    workers = terminated._pool
+    terminated.terminate()
+    terminated.join(30)
+    with pytest.warns(LegacyNameWarning):
+        assert [worker.isAlive() for worker in workers] == [False] * 2
+
+
+def test_process_repr_is_052s(start_method):
+    stop = legacy.Event()
+    process = legacy.Process(target=stop.wait, args=(30,), name="sleeper")
+    assert repr(process) == "<Process(sleeper, initial)>"
+    process.daemon = True
+    process.start()
+    assert repr(process) == "<Process(sleeper, started daemon)>"
+    process.terminate()
+    process.join(30)
+    assert repr(process) == "<Process(sleeper, stopped[SIGTERM] daemon)>"
+    for code, status in [(0, "stopped"), (3, "stopped[3]")]:
+        ended = legacy.Process(target=sys.exit, args=(code,), name="ender")
+        ended.start()
+        ended.join(30)
+        assert repr(ended) == f"<Process(ender, {status})>"
+    with pytest.warns(LegacyNameWarning):
+        assert repr(legacy.currentProcess()) == "<_MainProcess(MainProcess, started)>"
+
+
+def squares(count):
+    """A generator: 0.52 proxies iterated it with _callMethod('next')."""
+    for number in range(count):
+        yield number * number
+
+
+class Counter:
+    """0.52: ``__exposed__`` on the callable names the methods its proxies get."""
+
+    __exposed__ = ("value",)
+
+    def __init__(self):
+        self.count = 0
+
+    def bump(self):
+        self.count += 1
+
+    def value(self):
+        return self.count
+
+
+# Module level, so that a spawn or forkserver server process finds them by pickling.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", LegacyNameWarning)
+
+    class GeneratorProxy(legacy_managers.BaseProxy):
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            return self._callMethod("next")
+
+    class IteratorManager(legacy_managers.BaseManager):
+        auto_squares = legacy_managers.CreatorMethod(squares)
+        squares = legacy_managers.CreatorMethod(squares, proxytype=GeneratorProxy)
+        Counter = legacy_managers.CreatorMethod(Counter)
+
+
+def test_proxies_call_next_by_its_python2_name(start_method):
+    manager = IteratorManager()
+    manager.start()
+    try:
+        with _warns("processing.managers.BaseProxy._callMethod() is deprecated, use "
+                    "_callmethod() instead"):
+            assert list(manager.squares(4)) == [0, 1, 4, 9]
+        auto = manager.auto_squares(3)  # exposes __next__ (0.52: next) with send, throw, close
+        assert set(auto._exposed_) == {"__next__", "close", "send", "throw"}
+        with pytest.warns(LegacyNameWarning):
+            assert [auto._callMethod("next"), next(auto), auto._callmethod("__next__")] == \
+                [0, 1, 4]
+        counter = manager.Counter()
+        assert (hasattr(counter, "value"), hasattr(counter, "bump")) == (True, False)
+    finally:
+        manager.shutdown()
