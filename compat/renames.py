@@ -199,6 +199,8 @@ def _build() -> list[Rename]:
         Rename("processing", "Synchronized.getobj", "get_obj", Kind.METHOD, _CP),
         Rename("processing", "Synchronized.getlock", "get_lock", Kind.METHOD, _CP),
         Rename("processing", "freezeSupport", "freeze_support", Kind.FUNCTION, _CP),
+        Rename("processing.dummy", "freezeSupport", "", Kind.MANUAL, _CT,
+               note="remove the call (threads need no freeze support)"),
         Rename("processing", "getLogger", "get_logger", Kind.FUNCTION, _CP),
         Rename("processing", "enableLogging", "log_to_stderr", Kind.FUNCTION, _CP,
                note="only the level argument carries over; configure handlers on "

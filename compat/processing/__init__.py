@@ -101,9 +101,11 @@ def _active_children() -> list[_new.Process]:
 def _enable_logging(level: int, HandlerType: type | None = None,  # noqa: N803 - 0.52 names
                     handlerArgs: Iterable[Any] = (),  # noqa: N803
                     format: str | None = None) -> logging.Logger:
-    # 0.52: attach one handler of HandlerType (a stderr StreamHandler by default) to the logger.
+    # 0.52: attach one handler of HandlerType (a stderr StreamHandler by default) to the logger,
+    # and set its level, NOTSET included (log_to_stderr leaves the level as it is for 0).
     if HandlerType is None:
         logger = _new.log_to_stderr(level)
+        logger.setLevel(level)
         if format is not None:
             for handler in logger.handlers:
                 handler.setFormatter(logging.Formatter(format))

@@ -511,3 +511,50 @@ def test_proxies_call_next_by_its_python2_name(start_method):
         assert (hasattr(counter, "value"), hasattr(counter, "bump")) == (True, False)
     finally:
         manager.shutdown()
+
+
+# -- what 0.52's own test suite relies on
+
+
+def echo_bytes(conn):
+    """Thread worker: echo byte messages with 0.52's names until an empty one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LegacyNameWarning)
+        for message in iter(conn.recvBytes, b""):
+            conn.sendBytes(message)
+
+
+def test_dummy_module_is_its_own_manager_and_pipe_ends_keep_legacy_names():
+    assert (dummy.dict, dummy.list) == (dict, list)
+    shared = dummy.Namespace()
+    shared.name, shared.job = "Bob", "Builder"
+    del shared.job
+    assert repr(shared) == "Namespace(name='Bob')"
+    with _warns("processing.dummy.freezeSupport() is deprecated, remove the call (threads "
+                "need no freeze support) instead"):
+        assert dummy.freezeSupport() is None
+    ours, theirs = dummy.Pipe()
+    worker = dummy.Process(target=echo_bytes, args=(theirs,))
+    worker.start()
+    with pytest.warns(LegacyNameWarning):
+        ours.sendBytes(b"ping")
+        assert ours.poll(30)
+        assert ours.recvBytes() == b"ping"
+        ours.sendBytes(b"")
+    worker.join(30)
+    assert worker.exitcode == 0  # the worker's own handle had recvBytes too
+
+
+def test_enable_logging_sets_every_level_notset_included():
+    logger = new.get_logger()
+    before = logger.level
+    try:
+        with pytest.warns(LegacyNameWarning):
+            legacy.enableLogging(37)
+            assert logger.getEffectiveLevel() == 37
+            legacy.enableLogging(level=logging.NOTSET)
+        assert logger.level == logging.NOTSET
+    finally:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.setLevel(before)

@@ -7,6 +7,7 @@ process API; camelCase names warn as in ``compat.processing``.
 from __future__ import annotations
 
 import concurrent.threading as _new
+from concurrent.threading import managers as _managers
 from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat.processing.dummy.connection import Pipe
 
@@ -27,6 +28,7 @@ __all__ = [
     "activeChildren",
     "cpuCount",
     "currentProcess",
+    "freezeSupport",
 ]
 
 
@@ -46,6 +48,10 @@ BoundedSemaphore = _new.BoundedSemaphore
 Value = _new.Value
 Array = _new.Array
 Manager = _new.Manager
+# 0.52's dummy module was its own manager: shared objects are plain ones between threads.
+Namespace = _managers.Namespace
+dict = dict
+list = list
 
 
 def _current_process() -> _new.Thread:
@@ -59,3 +65,4 @@ def _active_children() -> list[_new.Thread]:
 currentProcess = legacy_function(_MODULE, "currentProcess", _current_process)
 activeChildren = legacy_function(_MODULE, "activeChildren", _active_children)
 cpuCount = legacy_function(_MODULE, "cpuCount", _new.cpu_count)
+freezeSupport = legacy_function(_MODULE, "freezeSupport", lambda: None)

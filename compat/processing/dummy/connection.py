@@ -9,7 +9,14 @@ from compat._legacy import mirror_class
 
 __all__ = ["Client", "Connection", "Listener", "Pipe"]
 
-Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection")
+def _duplicate(self: _new.Connection) -> _new.Connection:
+    # The handle a worker gets for an end among its arguments keeps the legacy methods, as a
+    # child process's copy of a processing connection does.
+    return _legacy(_new.Connection._duplicate(self))
+
+
+Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection",
+                          {"_duplicate": _duplicate})
 families = _new.families  # [None]: in-process listeners have no address family
 
 
