@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from tests.compat._helpers import LEGACY, run_python, warning_lines
-from tests.compat.test_runner import EXPECTED
+from tests.compat.test_runner import EXPECTED, NEEDS_A_PERSON
 
 libcst = pytest.importorskip("libcst", reason="the migrate extra (libcst) is not installed")
 
@@ -310,3 +310,10 @@ def test_migrated_program_runs_plainly_with_same_output_and_no_warning(tmp_path,
     assert result.returncode == 0, result.stderr
     assert result.stdout == EXPECTED[name][0], result.stderr
     assert warning_lines(result.stderr) == []
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_A_PERSON))
+def test_what_a_program_needs_from_a_person_is_reported_by_line(name):
+    result = migrate_source((LEGACY / f"{name}.py").read_text())
+    assert [finding.line for finding in result.findings] == NEEDS_A_PERSON[name][3]
+    assert migrate_source(result.source).source == result.source  # rerunning changes nothing
