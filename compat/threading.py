@@ -57,7 +57,7 @@ def current_thread() -> _new.Thread:
     return adopt(_new.current_thread(), "threading", "Thread")
 
 
-def enumerate() -> list[_new.Thread]:  # noqa: A001 - the module's own name since 1.5
+def enumerate() -> list[_new.Thread]:  # the module's own name since 1.5
     """All live threads, each with the 2.6 methods available on it."""
     return [adopt(thread, "threading", "Thread") for thread in _new.enumerate()]
 

@@ -93,7 +93,7 @@ def _legacy(name: str, target: Callable[..., Any]) -> Callable[..., Any]:
 
 start = _legacy("start", start_process)
 create = _legacy("create", create_process)
-exit = _legacy("exit", exit_process)  # noqa: A001 - pprocess's name
+exit = _legacy("exit", exit_process)  # pprocess's name
 pmap = _legacy("pmap", pool_map)
 get_number_of_cores = _legacy("get_number_of_cores", _new.cpu_count)
 BackgroundQueue = _legacy("BackgroundQueue", background_queue)

@@ -126,7 +126,7 @@ def _serve(report: _new.Connection, address: str, target: Callable[..., Any], ar
     channel = quietly(_PersistentChannel, listener)
     try:
         target(channel, *args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - whoever connects receives it
+    except Exception as error:  # whoever connects receives it
         report_failure(channel, error)
     channel.close()
 
@@ -162,7 +162,7 @@ def run_daemon(source: Any, report_fd: int) -> None:
     try:
         with source:
             address, target, args, kwargs = pickle.load(source)
-    except Exception as error:  # noqa: BLE001 - the starter raises it
+    except Exception as error:  # the starter raises it
         report.send(_Report(_Status.FAILED, error))
         return
     _serve(report, address, target, args, kwargs)

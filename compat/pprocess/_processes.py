@@ -54,7 +54,7 @@ def _run_started(connection: _new.Connection, creators_end: _new.Connection | No
     channel = quietly(Channel, 0, connection)
     try:
         target(channel, *args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - the creating process receives it
+    except Exception as error:  # the creating process receives it
         report_failure(channel, error)
     channel.close()
 

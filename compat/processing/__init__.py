@@ -72,7 +72,7 @@ AuthenticationError = _new.AuthenticationError
 TimeoutError = _new.TimeoutError
 
 
-def Manager() -> Any:  # noqa: N802 - the 0.52 name
+def Manager() -> Any:  # the 0.52 name
     """A started manager (``compat.processing.managers.SyncManager``)."""
     from compat.processing import managers
 

@@ -38,7 +38,7 @@ if sys.platform != "win32":
     _reduction.register(Connection, _reduce)
 
 
-def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:  # noqa: N802
+def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:
     """Two connected ends, as ``concurrent.processing.Pipe``, with the legacy methods."""
     left, right = _new.Pipe(duplex)
     return _legacy(left), _legacy(right)
@@ -64,7 +64,7 @@ class Listener(_new.Listener):
         return _legacy(super().accept())
 
 
-def Client(address: Any, family: str | None = None, authenticate: bool = False,  # noqa: N802
+def Client(address: Any, family: str | None = None, authenticate: bool = False,
            authkey: bytes | None = None) -> _new.Connection:
     """Connect to a ``Listener``; ``authenticate=True`` answers with the process's authkey."""
     return _legacy(_new.Client(address, family, _authkey(authenticate, authkey)))

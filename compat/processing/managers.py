@@ -37,7 +37,7 @@ class _Creator:
                                                                     exposed, typeid)
 
 
-def CreatorMethod(callable: Callable[..., Any] | None = None,  # noqa: N802 - the 0.52 name
+def CreatorMethod(callable: Callable[..., Any] | None = None,  # the 0.52 name
                   proxytype: type | None = None, exposed: Any = None,
                   typeid: str | None = None) -> _Creator:
     """0.52's way to add a type to a manager class body; the class calls ``register`` for it."""
@@ -154,7 +154,7 @@ def _legacy_proxies() -> None:
 _legacy_proxies()
 
 
-def Manager() -> SyncManager:  # noqa: N802 - the 0.52 name
+def Manager() -> SyncManager:  # the 0.52 name
     """A started ``SyncManager`` whose proxies keep the 0.52 names."""
     manager = SyncManager()
     manager.start()

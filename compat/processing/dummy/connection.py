@@ -26,7 +26,7 @@ def _legacy(conn: _new.Connection) -> _new.Connection:
     return conn
 
 
-def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:  # noqa: N802
+def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:
     """Two connected in-process ends with the legacy methods (``sendBytes``...)."""
     left, right = _new.Pipe(duplex)
     return _legacy(left), _legacy(right)
@@ -40,7 +40,7 @@ class Listener(_new.Listener):
         return _legacy(super().accept())
 
 
-def Client(address: Any, family: str | None = None,  # noqa: N802 - the 0.52 name
+def Client(address: Any, family: str | None = None,  # the 0.52 name
            authkey: bytes | None = None) -> _new.Connection:
     """Connect to an in-process ``Listener``."""
     return _legacy(_new.Client(address, family, authkey))
