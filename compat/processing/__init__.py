@@ -21,7 +21,7 @@ import concurrent.processing as _new
 from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat._warning import warn_legacy
 from compat.processing import sharedctypes as _sharedctypes
-from compat.processing._reprs import PROCESS_EXTRAS as _PROCESS_EXTRAS
+from compat.processing._process import PROCESS_EXTRAS as _PROCESS_EXTRAS
 from compat.processing.connection import Pipe
 from compat.processing.pool import Pool
 from compat.renames import RENAMES, Kind

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from compat._legacy import adopt, mirror_class
-from compat.processing._reprs import PROCESS_EXTRAS
+from compat.processing._process import PROCESS_EXTRAS
 from concurrent.processing import pool as _new
 
 __all__ = ["Pool"]
