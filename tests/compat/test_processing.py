@@ -526,6 +526,8 @@ def echo_bytes(conn):
 
 def test_dummy_module_is_its_own_manager_and_pipe_ends_keep_legacy_names():
     assert (dummy.dict, dummy.list) == (dict, list)
+    assert dummy.Process is dummy.DummyProcess  # 0.52's class name, which its repr shows
+    assert repr(dummy.Process(name="worker")) == "<DummyProcess(worker, initial)>"
     shared = dummy.Namespace()
     shared.name, shared.job = "Bob", "Builder"
     del shared.job

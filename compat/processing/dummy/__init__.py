@@ -33,7 +33,8 @@ __all__ = [
 
 
 _MODULE = "processing.dummy"
-Process = mirror_class("Process", _new.Process, _MODULE, "Process")
+# 0.52 named the class DummyProcess (its repr says so) and exported it as Process.
+DummyProcess = Process = mirror_class("DummyProcess", _new.Process, _MODULE, "Process")
 Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue",
                      {"_manual": {"putMany": put_many(_MODULE),
                                   "putmany": put_many(_MODULE, "putmany")}})
