@@ -32,8 +32,14 @@ from concurrent.processing._pool.messages import (
     Task,
 )
 from concurrent.processing._pool.schedule import Chunk, Schedule
-from concurrent.processing._pool.workers import Watched, WorkerHandle, Workers, describe_exit
-from concurrent.processing._start import mp_context
+from concurrent.processing._pool.workers import (
+    Watched,
+    WorkerHandle,
+    Workers,
+    describe_exit,
+    owns_codec,
+    pool_codec,
+)
 
 __all__ = ["Dispatcher"]
 
@@ -58,7 +64,7 @@ class Dispatcher:
         self._asleep = False
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._wake_r, selectors.EVENT_READ, (Watched.WAKE, None))
-        self.codec = BufferCodec.for_channel(ctx=mp_context(method))
+        self.codec = pool_codec(method)
         self._workers = Workers(method, initializer, initargs, maxtasks, self.codec,
                                 self._selector, (self._wake_r, self._wake_w,
                                                  self._selector.fileno()))
@@ -279,7 +285,8 @@ class Dispatcher:
         with self.lifecycle.lock:
             self._workers.reap_all()
         if not self._thread.is_alive() and self._wake_r >= 0:
-            self.codec.close()  # unlinks every segment; results already received stay mapped
+            if owns_codec(self.codec):  # unlinks every segment; results received stay mapped
+                self.codec.close()
             self.codec = BufferCodec()  # let the pool's lock go, even while the pool lives on
             self._selector.close()
             fds = (self._wake_r, self._wake_w)
