@@ -53,8 +53,12 @@ from typing import Any
 
 import concurrent.processing as _new
 from compat._legacy import legacy_function
-from compat.pprocess._background import BackgroundCallable, PersistentExchange, \
-    PersistentQueue, background_queue
+from compat.pprocess._background import (
+    BackgroundCallable,
+    PersistentExchange,
+    PersistentQueue,
+    background_queue,
+)
 from compat.pprocess._channel import AcknowledgementError, Channel, ProcessLostError
 from compat.pprocess._collect import MakeParallel, MakeReusable, Map, Queue
 from compat.pprocess._exchange import Exchange

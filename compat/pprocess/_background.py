@@ -18,13 +18,12 @@ import enum
 import os
 import pickle
 import sys
-from multiprocessing import spawn
 from collections.abc import Callable
+from multiprocessing import spawn
 from typing import Any, NamedTuple
 
 import concurrent.processing as _new
-from compat.pprocess._channel import BackgroundPeer, Channel, ForkedPeer, Message, \
-    ProcessLostError
+from compat.pprocess._channel import BackgroundPeer, Channel, ForkedPeer, Message, ProcessLostError
 from compat.pprocess._collect import Queue
 from compat.pprocess._exchange import Call, Exchange
 from compat.pprocess._processes import fork_available, guard_exit, report_failure, track

@@ -17,8 +17,14 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import concurrent.processing as _new
-from compat.pprocess._channel import Channel, ForkedPeer, Kind, Message, ProcessLostError, \
-    StartedPeer
+from compat.pprocess._channel import (
+    Channel,
+    ForkedPeer,
+    Kind,
+    Message,
+    ProcessLostError,
+    StartedPeer,
+)
 from compat.pprocess._warned import quietly
 
 __all__ = ["create_process", "exit_process", "fork_available", "guard_exit", "leave",

@@ -54,7 +54,6 @@ __all__ = [
 ]
 
 
-
 Process = mirror_class("Process", _new.Process, "processing", "Process", dict(_PROCESS_EXTRAS))
 Queue = mirror_class("Queue", _new.Queue, "processing", "Queue",
                      {"_manual": {"putMany": put_many("processing"),
@@ -98,8 +97,8 @@ def _active_children() -> list[_new.Process]:
             for child in _new.active_children()]
 
 
-def _enable_logging(level: int, HandlerType: type | None = None,  # noqa: N803 - 0.52 names
-                    handlerArgs: Iterable[Any] = (),  # noqa: N803
+def _enable_logging(level: int, HandlerType: type | None = None,  # 0.52's argument names
+                    handlerArgs: Iterable[Any] = (),
                     format: str | None = None) -> logging.Logger:
     # 0.52: attach one handler of HandlerType (a stderr StreamHandler by default) to the logger,
     # and set its level, NOTSET included (log_to_stderr leaves the level as it is for 0).

@@ -7,11 +7,11 @@ Connections get ``sendBytes``/``recvBytes``/``recvBytesInto``; they stay real
 from __future__ import annotations
 
 import sys
+from multiprocessing import reduction as _reduction
 from typing import Any
 
-from concurrent.processing import connection as _new
 from compat._legacy import legacy_function, mirror_class
-from multiprocessing import reduction as _reduction
+from concurrent.processing import connection as _new
 
 __all__ = ["Client", "Connection", "Listener", "Pipe", "answerChallenge", "deliverChallenge"]
 

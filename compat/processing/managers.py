@@ -13,13 +13,13 @@ and ``_callMethod('next')`` calls it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from multiprocessing import managers as _mp
 from typing import Any
 
-from concurrent.processing import managers as _new
 from compat._legacy import adopt, mirror_class
 from compat._warning import warn_legacy
 from compat.renames import PY3_METHOD_NAMES, by_legacy, for_owner
-from multiprocessing import managers as _mp
+from concurrent.processing import managers as _new
 
 __all__ = ["BaseManager", "BaseProxy", "CreatorMethod", "Manager", "Namespace", "SyncManager",
            "Token"]

@@ -7,12 +7,12 @@ warn, naming ``get_obj()``/``get_lock()``), also in the child process they are p
 
 from __future__ import annotations
 
+from multiprocessing import sharedctypes as _mp
+from multiprocessing.context import assert_spawning
 from typing import Any
 
 from compat._legacy import adopt
 from concurrent.processing import sharedctypes as _new
-from multiprocessing import sharedctypes as _mp
-from multiprocessing.context import assert_spawning
 
 __all__ = ["Array", "RawArray", "RawValue", "Value", "copy", "synchronized"]
 

@@ -7,12 +7,11 @@ import textwrap
 
 import pytest
 
+from compat.migrate import INSTALL_HINT, _legacy_imports, migrate_source  # libcst: imported lazily
 from tests.compat._helpers import LEGACY, run_python, warning_lines
 from tests.compat.test_runner import EXPECTED, NEEDS_A_PERSON
 
 libcst = pytest.importorskip("libcst", reason="the migrate extra (libcst) is not installed")
-
-from compat.migrate import INSTALL_HINT, _legacy_imports, migrate_source  # noqa: E402
 
 
 def migrate(source: str):

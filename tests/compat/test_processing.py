@@ -195,7 +195,7 @@ def test_local_manager_factories():
         assert isinstance(manager.Lock(), type(new.Lock()))
         assert manager.Value("i", 5).value == 5
         with pytest.raises(AttributeError, match="LocalManager has no factory 'dict'"):
-            manager.dict  # noqa: B018
+            _ = manager.dict
 
 
 def test_sharedctypes_keep_their_names():
@@ -348,7 +348,7 @@ def test_logging_levels_of_052():
         assert record[0].filename == __file__
     assert (multiprocessing.util.SUBDEBUG, multiprocessing.util.SUBWARNING) == (5, 25)
     with pytest.raises(AttributeError, match="'compat.processing' has no attribute 'WARNING'"):
-        legacy.WARNING  # noqa: B018 - 0.52 had no such name
+        _ = legacy.WARNING  # 0.52 had no such name
 
 
 def send_hello(address):

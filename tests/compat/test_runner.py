@@ -9,7 +9,6 @@ import pytest
 
 from tests.compat._helpers import LEGACY, START_METHODS, run_python, warnings_in
 
-
 # program -> (expected stdout, expected {(line, legacy spelling)} warnings, uses processes)
 EXPECTED = {
     "camel_threads": ("""\

@@ -143,7 +143,7 @@ def test_timer_has_thread_methods():
 def test_newer_names_fall_through_and_unknown_names_say_so():
     assert legacy.main_thread is new.main_thread
     with pytest.raises(AttributeError, match="'compat.threading' has no attribute 'nothere'"):
-        legacy.nothere  # noqa: B018
+        _ = legacy.nothere
 
 
 # -- compat.threading keeps in step with concurrent.threading -------------------------------

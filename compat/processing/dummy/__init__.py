@@ -7,9 +7,9 @@ process API; camelCase names warn as in ``compat.processing``.
 from __future__ import annotations
 
 import concurrent.threading as _new
-from concurrent.threading import managers as _managers
 from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat.processing.dummy.connection import Pipe
+from concurrent.threading import managers as _managers
 
 __all__ = [
     "Array",

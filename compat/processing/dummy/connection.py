@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from concurrent.threading import connection as _new
 from compat._legacy import mirror_class
+from concurrent.threading import connection as _new
 
 __all__ = ["Client", "Connection", "Listener", "Pipe"]
+
 
 def _duplicate(self: _new.Connection) -> _new.Connection:
     # The handle a worker gets for an end among its arguments keeps the legacy methods, as a
