@@ -8,10 +8,15 @@ declare its types the 0.52 way, ``Foo = CreatorMethod(FooClass)``, which becomes
 with the other public methods, and proxies called ``_callMethod('next')``.  Here the server of a
 0.52-style manager also exposes ``__next__`` of an iterator it serves with the default exposure,
 and ``_callMethod('next')`` calls it.
+
+0.52's shared ``list`` and ``dict`` exposed Python 2's ``__cmp__``, so their proxies compared
+by value (``manager.list([1]) == [1]``); multiprocessing's compare by identity.  The proxies of
+a 0.52-style manager compare their referent's value, as 0.52's did.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from multiprocessing import managers as _mp
 from typing import Any
@@ -95,6 +100,29 @@ def _call_method(self, methodname: str, args: tuple = (), kwds: dict | None = No
 _PROXY_METHODS = {"_callMethod": _call_method}
 
 
+def _value(obj: Any) -> Any:
+    return obj._getvalue() if isinstance(obj, _mp.BaseProxy) else obj
+
+
+def _by_value(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def method(self, other: Any) -> bool:
+        return compare(self._getvalue(), _value(other))
+
+    method.__name__ = method.__qualname__ = f"__{compare.__name__}__"
+    method.__doc__ = f"Compare the referent's value (0.52's ``__cmp__``): ``{compare.__name__}``."
+    return method
+
+
+# 0.52's list and dict exposed __cmp__: their proxies compared by value (lists also ordered).
+# They stay hashable by identity, as 0.52's were.
+_EQUALITY = {"__eq__": _by_value(operator.eq), "__ne__": _by_value(operator.ne),
+             "__hash__": object.__hash__}
+_COMPARED = {"list": {**_EQUALITY, **{f"__{op.__name__}__": _by_value(op)
+                                      for op in (operator.lt, operator.le, operator.gt,
+                                                 operator.ge)}},
+             "dict": _EQUALITY}
+
+
 def _reduce_auto_proxy(self: Any) -> tuple[Any, tuple[Any, ...]]:
     # concurrent's, rebuilt by this module's AutoProxy: the copy keeps the legacy methods
     rebuild, (_, *rest) = super(type(self), self).__reduce__()
@@ -134,16 +162,17 @@ BaseProxy = mirror_class("BaseProxy", _new.BaseProxy, "processing.managers", "Ba
 
 def _legacy_proxies() -> None:
     # 0.52's proxies were BaseProxy's, with _callMethod/_getValue; its shared Condition and
-    # Event answered notifyAll()/isSet() too.
+    # Event answered notifyAll()/isSet() too, and its list and dict compared by value.
     made: dict[tuple[type, str | None], type] = {}
     for typeid, (callable_, exposed, method_to_typeid, proxytype) in list(
             SyncManager._registry.items()):
         if isinstance(proxytype, type):  # AutoProxy (a function) is replaced by _register
-            own = typeid if for_owner("processing", typeid) else None
+            own = typeid if for_owner("processing", typeid) or typeid in _COMPARED else None
             legacy = made.get((proxytype, own))
             if legacy is None:
                 legacy = mirror_class(proxytype.__name__, proxytype, "processing", own or typeid,
-                                      dict(_PROXY_METHODS), home=__name__)
+                                      {**_PROXY_METHODS, **_COMPARED.get(typeid, {})},
+                                      home=__name__)
                 made[(proxytype, own)] = legacy
                 globals()[legacy.__name__] = legacy  # found by name when a proxy is pickled
             proxytype = legacy

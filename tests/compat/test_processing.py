@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.util
+import operator
 import re
 import sys
 import threading
@@ -280,6 +281,38 @@ def test_manager_proxies_keep_legacy_names():
         event.set()
         with pytest.warns(LegacyNameWarning):
             assert event.isSet() is True
+    finally:
+        manager.shutdown()
+
+
+def compare_shared(conn, shared, nested):
+    """Child: compare proxies it was sent with plain values, as 0.52 programs did."""
+    conn.send([shared == [0, 1, 2], shared != [0, 1, 2], [0, 1] < shared, nested == [[0, 1, 2]]])
+    conn.close()
+
+
+def test_shared_list_and_dict_compare_by_value_as_in_052(start_method):
+    # 0.52 exposed __cmp__ on them; multiprocessing's proxies compare by identity.
+    manager = legacy.Manager()
+    try:
+        shared = manager.list(range(3))
+        nested = manager.list([shared])
+        assert shared == [0, 1, 2] and shared == manager.list([0, 1, 2])
+        assert shared != [0, 1] and not shared != [0, 1, 2]
+        assert [0, 1] < shared < [0, 1, 3] and shared <= [0, 1, 2] and shared >= [0, 1, 2]
+        assert [0, 1, 3] > shared and not shared > [0, 1, 2]
+        assert nested == [[0, 1, 2]]
+        table = manager.dict({"a": 1})
+        assert table == {"a": 1} and table != {"a": 2} and not table == {}
+        with pytest.raises(TypeError):  # dicts have no order
+            operator.lt(table, {})
+        assert len({shared, table, nested}) == 3  # hashable by identity, as 0.52's were
+        ours, theirs = legacy.Pipe()
+        child = legacy.Process(target=compare_shared, args=(theirs, shared, nested))
+        child.start()
+        assert ours.recv() == [True, False, True, True]
+        child.join(30)
+        assert child.exitcode == 0
     finally:
         manager.shutdown()
 
