@@ -17,6 +17,8 @@ from typing import Any
 
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
+from concurrent._shared._machinery.leaving_threads import wait_until_left
+from concurrent.processing._forkserver import add_ours
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure, restate
 from concurrent.processing._start import mp_context
 
@@ -59,7 +61,13 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
         super().__init__(None, target, name, args, kwargs or {}, daemon=daemon)
 
     def _Popen(self, process_obj):
-        return mp_context(self._start_method).Process._Popen(process_obj)
+        context = mp_context(self._start_method)
+        method = context.get_start_method()
+        if method == "fork":
+            wait_until_left()  # our helper threads that just ended: the fork must not see them
+        elif method == "forkserver":
+            add_ours()  # before the server starts, so our children find our modules in it
+        return context.Process._Popen(process_obj)
 
     def start(self) -> None:
         """Start the child; ``RuntimeError`` on misuse, ``UnpicklableError`` for bad arguments."""

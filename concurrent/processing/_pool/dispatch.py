@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
+from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.results import Outcome
 from concurrent.processing._datapath.codec import BufferCodec
@@ -70,9 +71,7 @@ class Dispatcher:
                                                  self._selector.fileno()))
         for _ in range(processes):
             self._add_worker()
-        self._thread = threading.Thread(target=self._run, name="concurrent.processing.pool",
-                                        daemon=True)
-        self._thread.start()
+        self._thread = start_daemon(self._run, name="concurrent.processing.pool")
 
     # -- called from any thread ---------------------------------------------------------------
     def encode(self, task: Task) -> bytes:
