@@ -8,6 +8,7 @@ object the legacy methods by moving it to a subclass of its own class: it stays 
 
 from __future__ import annotations
 
+import builtins
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -45,7 +46,13 @@ def _resolve(obj: Any, chain: str) -> Any:
 
 
 def _method(entry: Rename) -> Callable[..., Any]:
-    if entry.kind is Kind.GETTER:
+    if entry.kind is Kind.GETTER and entry.wrap:
+        wrap = getattr(builtins, entry.wrap)
+
+        def method(self):
+            warn_legacy(entry)
+            return wrap(getattr(self, entry.new))
+    elif entry.kind is Kind.GETTER:
         def method(self):
             warn_legacy(entry)
             return getattr(self, entry.new)
@@ -134,8 +141,12 @@ def mirror_class(name: str, base: type, module: str, owner: str,
 _adopted: dict[tuple[type, str, str], type] = {}
 
 
-def adopt(obj: T, module: str, owner: str) -> T:
-    """Give ``obj`` (made outside compat) the legacy methods of ``owner``; returns ``obj``."""
+def adopt(obj: T, module: str, owner: str, namespace: dict[str, Any] | None = None) -> T:
+    """Give ``obj`` (made outside compat) the legacy methods of ``owner``; returns ``obj``.
+
+    ``namespace`` adds what the legacy class had besides its methods (0.52's ``__repr__``);
+    pass the same one for every object of a ``module`` and ``owner``.
+    """
     cls = type(obj)
     if getattr(cls, "_compat_legacy", False) or getattr(cls, "_compat_adopted", False):
         return obj
@@ -144,18 +155,22 @@ def adopt(obj: T, module: str, owner: str) -> T:
         # One base and no new slots: the layout stays the same, so __class__ may change.
         legacy = type(cls)(cls.__name__, (cls,), {"__slots__": (), "__module__": __name__,
                                                   "_compat_adopted": True,
-                                                  **legacy_methods_auto(module, owner)})
+                                                  **legacy_methods_auto(module, owner),
+                                                  **(namespace or {})})
         _adopted[(cls, module, owner)] = legacy
     obj.__class__ = legacy
     return obj
 
 
-def put_many(module: str) -> Callable[..., None]:
-    """The legacy ``Queue.putMany`` of ``module``: put every item of an iterable, in order."""
+def put_many(module: str, name: str = "putMany") -> Callable[..., None]:
+    """The legacy ``Queue.putMany`` (or 0.52's ``putmany``) of ``module``: put every item of an
+    iterable, in order."""
+    entry = by_legacy(module, f"Queue.{name}")
 
     def putMany(self, iterable) -> None:
-        warn_legacy(by_legacy(module, "Queue.putMany"))
+        warn_legacy(entry)
         for item in iterable:
             self.put(item)
 
+    putMany.__name__ = putMany.__qualname__ = name
     return putMany

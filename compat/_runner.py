@@ -90,4 +90,4 @@ def run_legacy_main(namespace: dict[str, Any]) -> None:
     namespace.update(__file__=path, __doc__=None, __cached__=None)
     with open(path, "rb") as source:
         code = compile(source.read(), path, "exec")
-    exec(code, namespace)  # noqa: S102 - running the user's program is the point
+    exec(code, namespace)  # running the user's program is the point

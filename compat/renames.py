@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["MODULES", "RENAMES", "Kind", "Rename", "by_legacy", "for_owner", "migration_table"]
+__all__ = ["MODULES", "PY3_METHOD_NAMES", "RENAMES", "Kind", "Rename", "by_legacy", "for_owner",
+           "migration_table"]
 
 
 class Kind(enum.Enum):
@@ -24,6 +25,8 @@ class Kind(enum.Enum):
     RESHAPE = "reshape"    # module.old(...)  -> a call of new_module.new written differently,
                            #   by a rule of compat.migrate's own (the note shows the shape)
     MANUAL = "manual"      # works through the shim; migrate reports it for a person to change
+    CONSTANT = "constant"  # module.OLD       -> new_module.NEW   (a value; migrate reports it, as
+                           #   the new module must be imported by hand)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Rename:
     kind: Kind
     new_module: str     # where the replacement lives
     note: str = ""      # what a person must know (MANUAL entries: what to write instead)
+    wrap: str = ""      # GETTER: a builtin the value passes through (bytes(p.authkey))
 
     @property
     def owner(self) -> str | None:
@@ -51,11 +55,16 @@ class Rename:
     def message(self) -> str:
         """The deprecation message, worded the way CPython words its own."""
         # threading keeps CPython's own wording (bare name); other modules name old and new.
+        if self.kind is Kind.CONSTANT:
+            return (f"{self.module}.{self.old} is deprecated, use {self.new_module}.{self.new} "
+                    f"instead")
         if self.module == "threading":
             old = f"{self.name}()"
         else:
             old = f"{self.module}.{self.old}()"
-        if self.kind is Kind.GETTER:
+        if self.kind is Kind.GETTER and self.wrap:
+            advice = f"use {self.wrap}({self.owner}.{self.new})"
+        elif self.kind is Kind.GETTER:
             advice = f"get the {self.new} attribute"
         elif self.kind is Kind.SETTER:
             advice = f"set the {self.new} attribute"
@@ -83,6 +92,10 @@ MODULES: dict[str, str] = {
 
 _CT, _CP = "concurrent.threading", "concurrent.processing"
 
+#: Methods Python 3 renamed, which 0.52 proxies name in ``_callMethod(name)``: the shim calls
+#: the new one, and ``compat.migrate`` rewrites the name.
+PY3_METHOD_NAMES: dict[str, str] = {"next": "__next__"}
+
 # Methods shared by threads and processes (2.6 threading and pyprocessing spelled them alike).
 _WORKER_METHODS = [
     ("getName", "name", Kind.GETTER),
@@ -94,7 +107,6 @@ _WORKER_METHODS = [
 _PROCESS_METHODS = [
     ("getPid", "pid", Kind.GETTER),
     ("getExitCode", "exitcode", Kind.GETTER),
-    ("getAuthKey", "authkey", Kind.GETTER),
     ("setAuthKey", "authkey", Kind.SETTER),
 ]
 _SYNC_METHODS = [("Condition", "notifyAll", "notify_all"), ("Event", "isSet", "is_set")]
@@ -103,6 +115,8 @@ _QUEUE_METHODS = [
     ("putNoWait", "put_nowait"),
     ("joinThread", "join_thread"),
     ("cancelJoin", "cancel_join_thread"),
+    ("jointhread", "join_thread"),  # 0.52's own deprecated spellings of the two above
+    ("canceljoin", "cancel_join_thread"),
 ]
 _CONNECTION_METHODS = [
     ("sendBytes", "send_bytes"),
@@ -139,6 +153,9 @@ _PPROCESS_MANUAL = [
     ("PersistentExchange", "connect with concurrent.processing.connection.Client() and watch "
                            "the connections with concurrent.processing.connection.wait()"),
 ]
+# pyprocessing's logging levels: logging's own, and two of multiprocessing.util's.
+_LOG_LEVELS = [("NOTSET", "logging"), ("SUBDEBUG", "multiprocessing.util"), ("DEBUG", "logging"),
+               ("INFO", "logging"), ("SUBWARNING", "multiprocessing.util")]
 _WORKER_FUNCTIONS = [
     ("currentProcess", "current_process"),
     ("activeChildren", "active_children"),
@@ -163,19 +180,27 @@ def _build() -> list[Rename]:
                   for old, new in _WORKER_FUNCTIONS]
         table += [Rename(module, f"Queue.{old}", new, Kind.METHOD, new_module)
                   for old, new in _QUEUE_METHODS  # thread queues have no feeder thread
-                  if module == "processing" or not old.endswith(("Thread", "Join"))]
+                  if module == "processing" or not old.lower().endswith(("thread", "join"))]
         table += [Rename(module, f"Connection.{old}", new, Kind.METHOD, new_module)
                   for old, new in _CONNECTION_METHODS]
         table += [Rename(module, f"Pool.{old}", new, Kind.METHOD, new_module)
                   for old, new in _POOL_METHODS]
-        table.append(Rename(module, "Queue.putMany", "put", Kind.MANUAL, new_module,
-                            note="call put() for each item"))
+        table += [Rename(module, f"Queue.{old}", "put", Kind.MANUAL, new_module,
+                         note="call put() for each item") for old in ("putMany", "putmany")]
     table += [Rename("processing", f"Process.{old}", new, kind, _CP)
               for old, new, kind in _PROCESS_METHODS]
+    table.append(Rename("processing", "Process.getAuthKey", "authkey", Kind.GETTER, _CP,
+                        note="authkey is an AuthenticationString, which refuses to be pickled; "
+                             "0.52's key was a plain string that could be sent to another "
+                             "process", wrap="bytes"))
     table += [Rename("processing.dummy", f"Process.{old}", new, kind, _CT)  # no authkey
               for old, new, kind in _PROCESS_METHODS if not old.endswith("AuthKey")]
     table += [
+        Rename("processing", "Synchronized.getobj", "get_obj", Kind.METHOD, _CP),
+        Rename("processing", "Synchronized.getlock", "get_lock", Kind.METHOD, _CP),
         Rename("processing", "freezeSupport", "freeze_support", Kind.FUNCTION, _CP),
+        Rename("processing.dummy", "freezeSupport", "", Kind.MANUAL, _CT,
+               note="remove the call (threads need no freeze support)"),
         Rename("processing", "getLogger", "get_logger", Kind.FUNCTION, _CP),
         Rename("processing", "enableLogging", "log_to_stderr", Kind.FUNCTION, _CP,
                note="only the level argument carries over; configure handlers on "
@@ -193,7 +218,9 @@ def _build() -> list[Rename]:
                f"{_CP}.managers",
                note="create the manager with address= and authkey=, then call connect()"),
         Rename("processing.managers", "BaseProxy._callMethod", "_callmethod", Kind.METHOD,
-               f"{_CP}.managers"),
+               f"{_CP}.managers",
+               note="_callMethod('next') calls __next__(), Python 3's name for it; "
+                    "compat.migrate renames it too and asks you to expose '__next__'"),
         Rename("processing.managers", "BaseProxy._getValue", "_getvalue", Kind.METHOD,
                f"{_CP}.managers"),
         Rename("processing.managers", "CreatorMethod", "register", Kind.MANUAL,
@@ -207,6 +234,8 @@ def _build() -> list[Rename]:
                     "for each"),
         Rename("pprocess", "get_number_of_cores", "cpu_count", Kind.FUNCTION, _CP),
     ]
+    table += [Rename("processing", name, name, Kind.CONSTANT, home)
+              for name, home in _LOG_LEVELS]
     table += [Rename("pprocess", old, "", Kind.MANUAL, _CP, note=note)
               for old, note in _PPROCESS_MANUAL]
     return table
@@ -235,8 +264,12 @@ def migration_table() -> list[tuple[str, str, str]]:
         old = f"{entry.module}.{entry.old}()"
         if entry.kind is Kind.MANUAL:
             new = "(by hand)"
+        elif entry.kind is Kind.CONSTANT:
+            old, new = f"{entry.module}.{entry.old}", f"{entry.new_module}.{entry.new}"
         elif entry.owner is None:
             new = f"{entry.new_module}.{entry.new}()"
+        elif entry.wrap:
+            new = f"{entry.wrap}({entry.owner}.{entry.new})"
         elif entry.kind in (Kind.GETTER, Kind.SETTER):
             new = f"{entry.owner}.{entry.new}"
         else:

@@ -5,7 +5,8 @@ Classes here are subclasses of the ``concurrent.threading`` ones and ``isinstanc
 ways.  Threads compat did not create (the main thread, threads from other libraries) get the
 legacy methods when legacy code reaches them through ``currentThread()`` or ``enumerate()``.
 Names 2.6 did not have fall through to ``concurrent.threading``, so a legacy program run by
-``python -m compat`` can use newer names too.
+``python -m compat`` can use newer names too, and ``dir()`` lists them: everything
+``concurrent.threading`` has on the running Python is here.
 """
 
 from __future__ import annotations
@@ -56,13 +57,17 @@ def current_thread() -> _new.Thread:
     return adopt(_new.current_thread(), "threading", "Thread")
 
 
-def enumerate() -> list[_new.Thread]:  # noqa: A001 - the module's own name since 1.5
+def enumerate() -> list[_new.Thread]:  # the module's own name since 1.5
     """All live threads, each with the 2.6 methods available on it."""
     return [adopt(thread, "threading", "Thread") for thread in _new.enumerate()]
 
 
 currentThread = legacy_function("threading", "currentThread", current_thread)
 activeCount = legacy_function("threading", "activeCount", active_count)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(dir(_new)))
 
 
 def __getattr__(name: str):

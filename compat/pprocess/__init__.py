@@ -53,8 +53,12 @@ from typing import Any
 
 import concurrent.processing as _new
 from compat._legacy import legacy_function
-from compat.pprocess._background import BackgroundCallable, PersistentExchange, \
-    PersistentQueue, background_queue
+from compat.pprocess._background import (
+    BackgroundCallable,
+    PersistentExchange,
+    PersistentQueue,
+    background_queue,
+)
 from compat.pprocess._channel import AcknowledgementError, Channel, ProcessLostError
 from compat.pprocess._collect import MakeParallel, MakeReusable, Map, Queue
 from compat.pprocess._exchange import Exchange
@@ -93,7 +97,7 @@ def _legacy(name: str, target: Callable[..., Any]) -> Callable[..., Any]:
 
 start = _legacy("start", start_process)
 create = _legacy("create", create_process)
-exit = _legacy("exit", exit_process)  # noqa: A001 - pprocess's name
+exit = _legacy("exit", exit_process)  # pprocess's name
 pmap = _legacy("pmap", pool_map)
 get_number_of_cores = _legacy("get_number_of_cores", _new.cpu_count)
 BackgroundQueue = _legacy("BackgroundQueue", background_queue)

@@ -18,13 +18,12 @@ import enum
 import os
 import pickle
 import sys
-from multiprocessing import spawn
 from collections.abc import Callable
+from multiprocessing import spawn
 from typing import Any, NamedTuple
 
 import concurrent.processing as _new
-from compat.pprocess._channel import BackgroundPeer, Channel, ForkedPeer, Message, \
-    ProcessLostError
+from compat.pprocess._channel import BackgroundPeer, Channel, ForkedPeer, Message, ProcessLostError
 from compat.pprocess._collect import Queue
 from compat.pprocess._exchange import Call, Exchange
 from compat.pprocess._processes import fork_available, guard_exit, report_failure, track
@@ -126,7 +125,7 @@ def _serve(report: _new.Connection, address: str, target: Callable[..., Any], ar
     channel = quietly(_PersistentChannel, listener)
     try:
         target(channel, *args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - whoever connects receives it
+    except Exception as error:  # whoever connects receives it
         report_failure(channel, error)
     channel.close()
 
@@ -162,7 +161,7 @@ def run_daemon(source: Any, report_fd: int) -> None:
     try:
         with source:
             address, target, args, kwargs = pickle.load(source)
-    except Exception as error:  # noqa: BLE001 - the starter raises it
+    except Exception as error:  # the starter raises it
         report.send(_Report(_Status.FAILED, error))
         return
     _serve(report, address, target, args, kwargs)

@@ -292,7 +292,7 @@ class Channel(metaclass=WarnedClass):
         except _GONE:
             self._ended = False
             return False
-        except Exception as error:  # noqa: BLE001 - it could not be unpickled: deliver that
+        except Exception as error:  # it could not be unpickled: deliver that
             self._pending = Message(Kind.FAILURE, error)
             return True
         if self._pending.kind is Kind.END:

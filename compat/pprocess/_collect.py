@@ -127,7 +127,7 @@ class Map(Exchange):
             index = self._reserve()
         try:
             self._results[index] = channel.receive()
-        except Exception as error:  # noqa: BLE001 - raised when its place is reached
+        except Exception as error:  # raised when its place is reached
             self._results[index] = Failure(error)
 
     # -- map-like use -----------------------------------------------------------------------

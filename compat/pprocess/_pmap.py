@@ -51,7 +51,7 @@ class PoolResults:
         while len(self._values) < wanted:
             try:
                 self._values.append(next(self._iterator))
-            except Exception as error:  # noqa: BLE001 - raised when its place is reached
+            except Exception as error:  # raised when its place is reached
                 self._values.append(Failure(error))
             if len(self._values) == self._total:
                 self._close()

@@ -17,8 +17,14 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 import concurrent.processing as _new
-from compat.pprocess._channel import Channel, ForkedPeer, Kind, Message, ProcessLostError, \
-    StartedPeer
+from compat.pprocess._channel import (
+    Channel,
+    ForkedPeer,
+    Kind,
+    Message,
+    ProcessLostError,
+    StartedPeer,
+)
 from compat.pprocess._warned import quietly
 
 __all__ = ["create_process", "exit_process", "fork_available", "guard_exit", "leave",
@@ -54,7 +60,7 @@ def _run_started(connection: _new.Connection, creators_end: _new.Connection | No
     channel = quietly(Channel, 0, connection)
     try:
         target(channel, *args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - the creating process receives it
+    except Exception as error:  # the creating process receives it
         report_failure(channel, error)
     channel.close()
 

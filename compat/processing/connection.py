@@ -7,16 +7,17 @@ Connections get ``sendBytes``/``recvBytes``/``recvBytesInto``; they stay real
 from __future__ import annotations
 
 import sys
+from multiprocessing import reduction as _reduction
 from typing import Any
 
-from concurrent.processing import connection as _new
 from compat._legacy import legacy_function, mirror_class
-from multiprocessing import reduction as _reduction
+from concurrent.processing import connection as _new
 
 __all__ = ["Client", "Connection", "Listener", "Pipe", "answerChallenge", "deliverChallenge"]
 
 Connection = mirror_class("Connection", _new.Connection, "processing", "Connection")
 AuthenticationError = _new.AuthenticationError
+families = _new.families  # the address families a Listener takes here: AF_INET, AF_UNIX
 
 
 def _legacy(conn: _new.Connection) -> _new.Connection:
@@ -37,7 +38,7 @@ if sys.platform != "win32":
     _reduction.register(Connection, _reduce)
 
 
-def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:  # noqa: N802
+def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:
     """Two connected ends, as ``concurrent.processing.Pipe``, with the legacy methods."""
     left, right = _new.Pipe(duplex)
     return _legacy(left), _legacy(right)
@@ -63,7 +64,7 @@ class Listener(_new.Listener):
         return _legacy(super().accept())
 
 
-def Client(address: Any, family: str | None = None, authenticate: bool = False,  # noqa: N802
+def Client(address: Any, family: str | None = None, authenticate: bool = False,
            authkey: bytes | None = None) -> _new.Connection:
     """Connect to a ``Listener``; ``authenticate=True`` answers with the process's authkey."""
     return _legacy(_new.Client(address, family, _authkey(authenticate, authkey)))

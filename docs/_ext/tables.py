@@ -83,6 +83,10 @@ def _replacement(entry, kind) -> tuple[object, str]:
     """(new spelling, how) for one ``compat.renames.Rename``."""
     if entry.kind is kind.MANUAL:
         return entry.note or "(by hand)", "by hand"
+    if entry.kind is kind.CONSTANT:  # reported by compat.migrate: the new module is another
+        return ("code", f"{entry.new_module}.{entry.new}"), "value, by hand"
+    if entry.wrap:
+        return ("code", f"{entry.wrap}({entry.owner}.{entry.new})"), "attribute"
     if entry.kind is kind.RESHAPE:  # a call written differently: the note says how
         return ("code", f"{entry.new_module}.{entry.new}()"), "rewritten call"
     if entry.owner is None:
@@ -109,6 +113,8 @@ class RenameTable(SphinxDirective):
                 continue
             new, how = _replacement(entry, renames.Kind)
             legacy = f"{entry.module}.{entry.old}()" if entry.owner is None else f"{entry.old}()"
+            if entry.kind is renames.Kind.CONSTANT:
+                legacy = f"{entry.module}.{entry.old}"
             note = entry.note if entry.kind is not renames.Kind.MANUAL else ""
             rows.append([("code", legacy), new, how, note])
         if not rows:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 LEGACY = Path(__file__).parent / "legacy"
+ROOT = Path(__file__).parents[2]
 START_METHODS = ("fork", "spawn", "forkserver")
 # Every legacy program below runs in a few seconds; the bound keeps a hang from eating the suite.
 RUN_TIMEOUT = 50
@@ -17,10 +18,16 @@ _WARNING = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<category>\w+): (?P<mes
 
 
 def clean_env() -> dict[str, str]:
-    """The environment without inherited warning settings, so each run starts from defaults."""
+    """The environment without inherited warning settings, so each run starts from defaults.
+
+    The checkout comes first on ``PYTHONPATH``: ``python -m compat`` puts the script's directory
+    in ``sys.path[0]``, so without it a spawn or forkserver child would import ``compat`` from
+    wherever the package is installed, not the code under test.
+    """
     env = dict(os.environ)
     env.pop("PYTHONWARNINGS", None)
     env.pop("COMPAT_LEGACY_SCRIPT", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 

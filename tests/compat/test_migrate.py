@@ -7,12 +7,11 @@ import textwrap
 
 import pytest
 
+from compat.migrate import INSTALL_HINT, _legacy_imports, migrate_source  # libcst: imported lazily
 from tests.compat._helpers import LEGACY, run_python, warning_lines
-from tests.compat.test_runner import EXPECTED
+from tests.compat.test_runner import EXPECTED, NEEDS_A_PERSON
 
 libcst = pytest.importorskip("libcst", reason="the migrate extra (libcst) is not installed")
-
-from compat.migrate import INSTALL_HINT, _legacy_imports, migrate_source  # noqa: E402
 
 
 def migrate(source: str):
@@ -114,6 +113,22 @@ def test_creator_method_becomes_register():
     """)
 
 
+def test_creator_method_keeps_what_the_class_exposes():
+    # 0.52's CreatorMethod read exposed from the callable's __exposed__; register() does not.
+    result = migrate("""\
+        from processing.managers import BaseManager, CreatorMethod
+
+        class Ticket(object):
+            __exposed__ = ('number',)
+
+        class M(BaseManager):
+            Ticket = CreatorMethod(Ticket)
+            Other = CreatorMethod(Ticket, exposed=('cancel',))
+    """)
+    assert "M.register('Ticket', Ticket, exposed=Ticket.__exposed__)\n" in result.source
+    assert "M.register('Other', Ticket, exposed=('cancel',))\n" in result.source
+
+
 def test_what_cannot_be_rewritten_is_listed_and_keeps_working_through_compat():
     result = migrate("""\
         from processing import LocalManager, enableLogging, Queue
@@ -134,6 +149,70 @@ def test_what_cannot_be_rewritten_is_listed_and_keeps_working_through_compat():
     """)
     assert [f.line for f in result.findings] == [2, 3, 6]
     assert "call put() for each item" in result.findings[2].message
+
+
+def test_authkey_getter_keeps_a_value_that_can_be_sent():
+    result = migrate("""\
+        import processing
+        q = processing.Queue()
+        q.put(processing.currentProcess().getAuthKey())
+    """)
+    assert result.source == textwrap.dedent("""\
+        from concurrent import processing
+        q = processing.Queue()
+        q.put(bytes(processing.current_process().authkey))
+    """)
+    assert result.findings == []
+
+
+def test_objects_from_submodules_get_their_package_s_renames():
+    result = migrate("""\
+        from processing.sharedctypes import Value
+        v = Value('i', 1)
+        with v.getlock():
+            v.getobj().value += 1
+    """)
+    assert "with v.get_lock():\n    v.get_obj().value += 1\n" in result.source
+    assert result.findings == []
+
+
+def test_logging_levels_are_reported_for_their_new_module():
+    result = migrate("""\
+        import processing
+        from processing import SUBWARNING
+        processing.enableLogging(level=processing.NOTSET)
+        print(SUBWARNING)
+    """)
+    assert result.source == textwrap.dedent("""\
+        from concurrent import processing
+        from compat.processing import SUBWARNING
+        processing.log_to_stderr(level=processing.NOTSET)
+        print(SUBWARNING)
+    """)
+    assert [(f.line, f.message) for f in result.findings] == [
+        (3, "processing.NOTSET is deprecated, use logging.NOTSET instead; rewrite this use by "
+            "hand"),
+        (4, "processing.SUBWARNING is deprecated, use multiprocessing.util.SUBWARNING instead; "
+            "left to run through compat")]
+
+
+def test_call_method_next_gets_its_python3_name_and_a_finding():
+    result = migrate("""\
+        from processing.managers import BaseProxy
+
+        class GeneratorProxy(BaseProxy):
+            def __next__(self):
+                return self._callMethod("next")
+
+            def other(self):
+                return self._callMethod('f', (1,))
+    """)
+    assert 'return self._callmethod("__next__")' in result.source
+    assert "return self._callmethod('f', (1,))" in result.source
+    assert [(f.line, f.message) for f in result.findings] == [
+        (5, "processing.managers.BaseProxy._callMethod('next') now calls '__next__': expose "
+            "'__next__' (in the proxy type's _exposed_ or register()'s exposed=), as a manager "
+            "exposes only public methods unless told")]
 
 
 def test_unknown_module_attribute_is_reported():
@@ -230,3 +309,10 @@ def test_migrated_program_runs_plainly_with_same_output_and_no_warning(tmp_path,
     assert result.returncode == 0, result.stderr
     assert result.stdout == EXPECTED[name][0], result.stderr
     assert warning_lines(result.stderr) == []
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_A_PERSON))
+def test_what_a_program_needs_from_a_person_is_reported_by_line(name):
+    result = migrate_source((LEGACY / f"{name}.py").read_text())
+    assert [finding.line for finding in result.findings] == NEEDS_A_PERSON[name][3]
+    assert migrate_source(result.source).source == result.source  # rerunning changes nothing

@@ -8,12 +8,11 @@ import textwrap
 
 import pytest
 
+from compat.migrate import _legacy_imports, migrate_source  # libcst: imported lazily
 from tests.compat._helpers import LEGACY, run_python, warning_lines
 from tests.compat.test_pprocess import BACKGROUND_COLLECTED, BACKGROUND_STARTED, PROGRAMS
 
 libcst = pytest.importorskip("libcst", reason="the migrate extra (libcst) is not installed")
-
-from compat.migrate import _legacy_imports, migrate_source  # noqa: E402
 
 METHODS = multiprocessing.get_all_start_methods()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 
+from compat import LegacyNameWarning
 from compat.renames import MODULES, RENAMES, Kind, by_legacy, for_owner, migration_table
 from tests.compat._helpers import run_python
 
@@ -56,6 +58,11 @@ def test_every_legacy_module_has_a_shim_and_a_target(legacy):
 @pytest.mark.parametrize("entry", FUNCTIONS, ids=_ids(FUNCTIONS))
 def test_functions_are_shimmed_and_their_replacement_exists(entry):
     shim_module = importlib.import_module(f"compat.{entry.module}")
+    if entry.kind is Kind.CONSTANT:  # a value, which warns when read
+        with pytest.warns(LegacyNameWarning, match=f"^{re.escape(entry.message)}$"):
+            value = getattr(shim_module, entry.old)
+        assert value == getattr(importlib.import_module(entry.new_module), entry.new)
+        return
     assert callable(getattr(shim_module, entry.old))
     if entry.kind is not Kind.MANUAL:
         new_module = importlib.import_module(entry.new_module)
@@ -71,6 +78,8 @@ def _compat_class(entry):
     owner = entry.owner
     if owner == "Connection":  # connections live in the connection submodule
         shim_module = importlib.import_module(f"compat.{entry.module}.connection")
+    if owner == "Synchronized":  # the stdlib's wrapper, given the legacy methods when made
+        return type(shim_module.Value("i", 0))
     return getattr(shim_module, owner)
 
 

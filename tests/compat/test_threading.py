@@ -9,6 +9,7 @@ import pytest
 import compat.threading as legacy
 import concurrent.threading as new
 from compat import LegacyNameWarning
+from compat.renames import RENAMES
 
 PY26_NAMES = ["activeCount", "active_count", "Condition", "currentThread", "current_thread",
               "enumerate", "Event", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Thread",
@@ -142,4 +143,46 @@ def test_timer_has_thread_methods():
 def test_newer_names_fall_through_and_unknown_names_say_so():
     assert legacy.main_thread is new.main_thread
     with pytest.raises(AttributeError, match="'compat.threading' has no attribute 'nothere'"):
-        legacy.nothere  # noqa: B018
+        _ = legacy.nothere
+
+
+# -- compat.threading keeps in step with concurrent.threading -------------------------------
+
+
+def test_dir_has_every_name_of_concurrent_threading_and_the_legacy_ones():
+    legacy_only = {entry.name for entry in RENAMES
+                   if entry.module == "threading" and entry.owner is None}
+    assert set(dir(legacy)) == set(dir(new)) | legacy_only
+    assert set(legacy.__all__) <= set(dir(legacy))
+
+
+@pytest.mark.parametrize("name", sorted(dir(new)))
+def test_each_name_of_concurrent_threading_is_the_same_here(name):
+    ours, theirs = getattr(legacy, name), getattr(new, name)
+    if name in ("current_thread", "enumerate"):  # the same threads, given the 2.6 methods
+        assert ours() == theirs()
+    elif ours is not theirs:  # a legacy class: the new one with the 2.6 methods added
+        assert isinstance(ours, type) and issubclass(ours, theirs) and issubclass(theirs, ours)
+
+
+def test_what_concurrent_threading_gained_works_here():
+    assert legacy.__excepthook__ is new.__excepthook__
+    first, second = legacy.Timer(30, print), legacy.Timer(30, print)
+    assert (first.args, first.kwargs) == ([], {})
+    assert first.args is not second.args and first.kwargs is not second.kwargs
+    queue = legacy.Queue()
+    queue.close()
+    with pytest.raises(ValueError, match="is closed"):
+        queue.put(1)
+    manager = legacy.Manager()
+    with manager:
+        assert manager.set([1, 2]) == {1, 2}
+
+
+@pytest.mark.parametrize("name", ["concurrent_tee", "serialize_iterator",
+                                  "synchronized_iterator"])
+def test_iterator_helpers_follow_the_running_python(name):
+    # threading has them from 3.15; concurrent.threading exports what the running Python has.
+    assert hasattr(legacy, name) == hasattr(new, name)
+    if hasattr(new, name):
+        assert getattr(legacy, name) is getattr(new, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.threading as _new
 from compat._legacy import adopt, legacy_function, mirror_class, put_many
 from compat.processing.dummy.connection import Pipe
+from concurrent.threading import managers as _managers
 
 __all__ = [
     "Array",
@@ -27,13 +28,16 @@ __all__ = [
     "activeChildren",
     "cpuCount",
     "currentProcess",
+    "freezeSupport",
 ]
 
 
 _MODULE = "processing.dummy"
-Process = mirror_class("Process", _new.Process, _MODULE, "Process")
+# 0.52 named the class DummyProcess (its repr says so) and exported it as Process.
+DummyProcess = Process = mirror_class("DummyProcess", _new.Process, _MODULE, "Process")
 Queue = mirror_class("Queue", _new.Queue, _MODULE, "Queue",
-                     {"_manual": {"putMany": put_many(_MODULE)}})
+                     {"_manual": {"putMany": put_many(_MODULE),
+                                  "putmany": put_many(_MODULE, "putmany")}})
 Pool = mirror_class("Pool", _new.Pool, _MODULE, "Pool")
 Condition = mirror_class("Condition", _new.Condition, _MODULE, "Condition")
 Event = mirror_class("Event", _new.Event, _MODULE, "Event")
@@ -45,6 +49,10 @@ BoundedSemaphore = _new.BoundedSemaphore
 Value = _new.Value
 Array = _new.Array
 Manager = _new.Manager
+# 0.52's dummy module was its own manager: shared objects are plain ones between threads.
+Namespace = _managers.Namespace
+dict = dict
+list = list
 
 
 def _current_process() -> _new.Thread:
@@ -58,3 +66,4 @@ def _active_children() -> list[_new.Thread]:
 currentProcess = legacy_function(_MODULE, "currentProcess", _current_process)
 activeChildren = legacy_function(_MODULE, "activeChildren", _active_children)
 cpuCount = legacy_function(_MODULE, "cpuCount", _new.cpu_count)
+freezeSupport = legacy_function(_MODULE, "freezeSupport", lambda: None)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from concurrent.threading import connection as _new
 from compat._legacy import mirror_class
+from concurrent.threading import connection as _new
 
 __all__ = ["Client", "Connection", "Listener", "Pipe"]
 
-Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection")
+
+def _duplicate(self: _new.Connection) -> _new.Connection:
+    # The handle a worker gets for an end among its arguments keeps the legacy methods, as a
+    # child process's copy of a processing connection does.
+    return _legacy(_new.Connection._duplicate(self))
+
+
+Connection = mirror_class("Connection", _new.Connection, "processing.dummy", "Connection",
+                          {"_duplicate": _duplicate})
+families = _new.families  # [None]: in-process listeners have no address family
 
 
 def _legacy(conn: _new.Connection) -> _new.Connection:
@@ -18,7 +27,7 @@ def _legacy(conn: _new.Connection) -> _new.Connection:
     return conn
 
 
-def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:  # noqa: N802
+def Pipe(duplex: bool = True) -> tuple[_new.Connection, _new.Connection]:
     """Two connected in-process ends with the legacy methods (``sendBytes``...)."""
     left, right = _new.Pipe(duplex)
     return _legacy(left), _legacy(right)
@@ -32,7 +41,7 @@ class Listener(_new.Listener):
         return _legacy(super().accept())
 
 
-def Client(address: Any, family: str | None = None,  # noqa: N802 - the 0.52 name
+def Client(address: Any, family: str | None = None,  # the 0.52 name
            authkey: bytes | None = None) -> _new.Connection:
     """Connect to an in-process ``Listener``."""
     return _legacy(_new.Client(address, family, authkey))
