@@ -4,7 +4,7 @@ import functools
 
 import pytest
 
-from concurrent.distributed import pool as pool_module
+from concurrent.distributed import _pool_dispatch
 from tests.distributed import _targets
 
 WAIT = 60.0
@@ -36,20 +36,20 @@ def test_pool_of_two_runs_two_at_once(cluster):
 def test_many_small_chunks_travel_in_few_batches(cluster, monkeypatch):
     sizes = []
     with cluster.Pool(2) as pool:
-        take = pool._next_batch
+        take = pool._dispatcher._next_batch
 
         def counting():
             batch = take()
             sizes.append(len(batch))
             return batch
 
-        monkeypatch.setattr(pool, "_next_batch", counting)
+        monkeypatch.setattr(pool._dispatcher, "_next_batch", counting)
         assert pool.map(abs, range(-2000, 0), chunksize=1) == list(range(2000, 0, -1))
     assert sum(sizes) == 2000 and len(sizes) < 100, sizes
 
 
 def test_sizer_starts_at_one_and_keeps_a_share_for_every_slot():
-    sizer = pool_module._Sizer()
+    sizer = _pool_dispatch.BatchSizer()
     assert sizer.tasks(1000, 2) == 1
     sizer.record(10, 0.001)  # 0.1 ms per task: 500 tasks would last BATCH_SECONDS
     assert sizer.tasks(1000, 2) == 250  # but no more than 1 / (2 * slots) of the queue
