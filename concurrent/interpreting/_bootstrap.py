@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-import traceback
 from concurrent import interpreters
 from typing import Any
 
@@ -41,6 +40,8 @@ def run_process(payload: Any) -> tuple[int, tuple]:
     try:
         process = _codec.loads(payload)
     except BaseException:
+        import traceback  # only on failure: it takes a tenth of a worker's start-up to import
+
         print("Process: could not unpickle it in its interpreter:", file=sys.stderr)
         traceback.print_exc()
         code = 1
@@ -54,13 +55,17 @@ def run_process(payload: Any) -> tuple[int, tuple]:
 def finish() -> tuple:
     """The end of an interpreter's work: wait for the threads it started (as a process waits at
     exit for its non-daemon threads), flush its output, give its parkers back."""
-    gc.collect()  # a pool or a pipe end nobody holds any more is let go now
     ours = (threading.current_thread(), threading.main_thread())  # the callers' threads
+    collected = False
     while True:
         others = [thread for thread in threading.enumerate()
                   if thread not in ours and not thread.daemon and thread.is_alive()]
         if not others:
             break
+        if not collected:  # a pool (or manager) nobody holds any more stops its threads now
+            gc.collect()
+            collected = True
+            continue
         for thread in others:
             thread.join()
     for stream in (sys.stdout, sys.stderr):

@@ -58,10 +58,11 @@ class Channel:
     def __reduce__(self):
         return _rebuild, ((self.items, self.readers, self.writers, self.maxsize),)
 
-    def put(self, kind: Kind, payload: Any, timeout: float | None) -> bool:
+    def put(self, kind: Kind, payload: Any, timeout: float | None, counted: bool = True) -> bool:
         """Append a message; wait up to ``timeout`` seconds for room (0: do not wait, ``None``:
-        no limit).  False if there was none."""
-        item = (int(kind), payload, _inflight.sent())
+        no limit).  False if there was none.  ``counted=False``: the message may be lost with
+        the sender's interpreter (its reader then gets ``LostItemError``)."""
+        item = (int(kind), payload, _inflight.sent() if counted else 0)
         items = self.items
         try:
             items.put_nowait(item)

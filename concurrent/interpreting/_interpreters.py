@@ -11,12 +11,21 @@ An interpreter gets the setup it cannot find alone: the importer's ``sys.path`` 
 interpreter computes its own, without the entries this program added), its in-flight counter,
 the reaper's inbox and doorbell, the program's main script (``_codec``) and a few idle parkers
 (``_waiting``).  One started by a worker is handed to the main interpreter's reaper by id, which
-holds it before the worker lets go of it (an interpreter is destroyed with its last holder).
+holds it before the worker lets go of it.
+
+An interpreter is destroyed when its last holder lets go, in whatever thread that happens, and
+destroying one while the program finalizes crashes it; so does the runtime when it ends an
+interpreter that a thread is still setting up.  So every interpreter started here is held
+(``_held``) until the reaper closes it; once the program exits (``atexit``) nothing here
+creates, calls or closes an interpreter any more, and the exit waits for the short calls of this
+backend in progress (starting an interpreter, a pool worker's start and end: ``_brief``).  What
+is left (a daemon worker's target still running) is the runtime's to end with the program.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import sys
 import threading
 import warnings
@@ -26,11 +35,49 @@ from typing import Any
 from concurrent.interpreting import _codec, _inflight, _waiting
 from concurrent.interpreting._waiting import Doorbell, wait_for
 
-__all__ = ["Started", "adopt_reaper", "run_process", "start"]
+__all__ = ["ProgramExitingError", "Started", "adopt_reaper", "run_process", "start"]
 
-_SPARE_PARKERS = 4  # idle parkers given to each interpreter started
+_SPARE_PARKERS = 1  # idle parkers given to each interpreter started (more would idle there)
 _IN_MAIN = interpreters.get_current().id == interpreters.get_main().id
 _SYNC_PATH = "import sys\nsys.path[:] = _concurrent_sys_path\ndel _concurrent_sys_path, sys\n"
+_EXIT_WAIT = 10.0  # seconds the program's exit waits for brief calls in progress
+
+_exiting = threading.Event()  # set when the program exits: no more calls into interpreters
+_held: set[interpreters.Interpreter] = set()  # started here and not closed yet
+_held_lock = threading.Lock()
+_brief_calls = 0  # threads in a brief call now (_brief)
+_brief_done = threading.Condition(_held_lock)
+
+
+class ProgramExitingError(RuntimeError):
+    """The program is exiting: no interpreter is started or called any more."""
+
+
+@contextlib.contextmanager
+def _brief():
+    """A short call of this backend into interpreters, which the program's exit waits for."""
+    global _brief_calls
+    with _brief_done:
+        if _exiting.is_set():
+            raise ProgramExitingError("the program is exiting: no interpreter is started or called "
+                                 "now")
+        _brief_calls += 1
+    try:
+        yield
+    finally:
+        with _brief_done:
+            _brief_calls -= 1
+            _brief_done.notify_all()
+
+
+def _hold(interp: interpreters.Interpreter) -> None:
+    with _held_lock:
+        _held.add(interp)
+
+
+def _let_go(interp: interpreters.Interpreter) -> None:
+    with _held_lock:
+        _held.discard(interp)
 
 
 class Reaper:
@@ -44,27 +91,16 @@ class Reaper:
         self.inbox = interpreters.create_queue()
         self.bell = Doorbell()
         self._retired: list[tuple[interpreters.Interpreter, interpreters.Queue]] = []
-        self._running = 0  # interpreters started and not retired: calls may still run in them
         self._lock = threading.Lock()
-        self._closing = threading.Lock()  # held while closing one; at exit, for good
-        self._exiting = False
-        self._thread: threading.Thread | None = None
+        self._closing = threading.Lock()  # held while closing; at exit, for good
         _inflight.set_reaper_bell(self.bell)
-        atexit.register(self.close_all)
-
-    def started(self) -> None:
-        with self._lock:
-            self._running += 1
+        threading.Thread(target=self._run, daemon=True,
+                         name="concurrent.interpreting reaper").start()
 
     def retire(self, interp: interpreters.Interpreter, counter: interpreters.Queue) -> None:
         """Close ``interp`` once ``counter`` is empty."""
         with self._lock:
-            self._running -= 1
             self._retired.append((interp, counter))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="concurrent.interpreting reaper")
-                self._thread.start()
         self.bell.ring()
 
     def _adopt(self) -> None:
@@ -75,9 +111,8 @@ class Reaper:
             except interpreters.QueueEmpty:
                 return
             interp = interpreters.Interpreter(interp_id)  # a holder here, before theirs goes
+            _hold(interp)
             counter = interpreters.Queue(counter_id)
-            with self._lock:
-                self._running += 1
             acknowledged.set()
             self.retire(interp, counter)
 
@@ -97,34 +132,30 @@ class Reaper:
     def _run(self) -> None:
         while True:
             wait_for(self._has_work, (self.bell,), None)
-            self._adopt()
-            with self._closing:  # never while the program finalizes (that crashes)
-                if self._exiting:
+            with self._closing:
+                if _exiting.is_set():
                     return
+                self._adopt()
                 for interp in self._closable():
                     _close(interp)
 
     def close_all(self) -> None:
-        """At exit: close every retired interpreter, sent items or not (nobody will read them
-        now); let the stdlib's warning about workers still running pass unshown, as daemon
-        workers are expected to be stopped with the program."""
-        self._closing.acquire()  # wait for a close in progress; the reaper closes no more
-        self._exiting = True
-        self._adopt()
-        with self._lock:
-            retired, self._retired = self._retired, []
-            running = self._running
-        for interp, _ in retired:
-            _close(interp)
-        if running > 0:
-            warnings.filterwarnings("ignore", "remaining subinterpreters", RuntimeWarning)
+        """At exit: wait for a close in progress, then close every retired interpreter, sent
+        items or not (nobody will read them now)."""
+        with self._closing:
+            self._adopt()
+            with self._lock:
+                retired, self._retired = self._retired, []
+            for interp, _ in retired:
+                _close(interp)
 
 
 def _close(interp: interpreters.Interpreter) -> None:
     try:
         interp.close()
-    except interpreters.InterpreterError:  # still running a call: the program's exit stops it
-        pass
+    except interpreters.InterpreterError:  # still running a call: the program's exit ends it
+        return
+    _let_go(interp)
 
 
 _reaper: Reaper | None = None
@@ -143,6 +174,25 @@ def _main_reaper() -> Reaper:
     return _reaper
 
 
+def _at_exit() -> None:
+    """The program exits: stop starting and calling interpreters, close the retired ones, and
+    let the stdlib's warning about the others (daemon workers still running, pools never closed)
+    pass unshown: they end with the program, as daemon processes do."""
+    with _brief_done:
+        _exiting.set()
+        _brief_done.wait_for(lambda: _brief_calls == 0, _EXIT_WAIT)
+    if _reaper is not None:
+        _reaper.close_all()
+    with _held_lock:
+        left = bool(_held) or _brief_calls > 0
+    if left:
+        warnings.filterwarnings("ignore", "remaining subinterpreters", RuntimeWarning)
+
+
+if _IN_MAIN:
+    atexit.register(_at_exit)
+
+
 def adopt_reaper(inbox: interpreters.Queue, bell: Doorbell) -> None:
     """In an interpreter that starts: where to retire the interpreters it starts itself."""
     global _reaper_inbox, _reaper_bell
@@ -159,6 +209,11 @@ def _reaper_handles() -> tuple[interpreters.Queue, Doorbell]:
     return _reaper_inbox, _reaper_bell
 
 
+def _check_not_exiting() -> None:
+    if _exiting.is_set():
+        raise ProgramExitingError("the program is exiting: no interpreter is started or called now")
+
+
 class Started:
     """An interpreter this backend started, and its in-flight counter."""
 
@@ -170,12 +225,20 @@ class Started:
     def call(self, function: Any, *args: Any) -> Any:
         """Run ``function(*args)`` in the interpreter from this thread (``ExecutionFailed`` if
         it raises there; this backend's functions do not)."""
+        _check_not_exiting()
         return self.interp.call(function, *args)
 
-    def retire(self, parkers: tuple = ()) -> None:
+    def call_briefly(self, function: Any, *args: Any) -> Any:
+        """``call`` for a short call of this backend, which the program's exit waits for."""
+        with _brief():
+            return self.interp.call(function, *args)
+
+    def retire(self, parkers: tuple | None = ()) -> None:
         """Done with it: it is closed once every item it sent has been taken; ``parkers`` are
         the ones it handed back."""
-        _waiting.adopt_parkers(parkers)
+        _waiting.adopt_parkers(parkers or ())
+        if _exiting.is_set():
+            return  # held: the runtime ends it with the program
         if _IN_MAIN:
             _main_reaper().retire(self.interp, self.counter)
             return
@@ -185,26 +248,27 @@ class Started:
         acknowledged = Event()
         inbox.put_nowait((self.interp.id, self.counter.id, acknowledged))
         bell.ring()
-        acknowledged.wait()  # the main interpreter holds it now; this holder may go
+        acknowledged.wait()  # the main interpreter holds it now; this one may let go
+        _let_go(self.interp)
 
 
 def start() -> Started:
     """A new interpreter, set up to run this backend's functions and the program's code."""
-    inbox, bell = _reaper_handles()
-    interp = interpreters.create()
-    try:
-        counter = interpreters.create_queue()
-        interp.prepare_main(_concurrent_sys_path=tuple(sys.path))
-        interp.exec(_SYNC_PATH)
-        from concurrent.interpreting import _bootstrap
+    with _brief():
+        inbox, bell = _reaper_handles()
+        interp = interpreters.create()
+        _hold(interp)
+        try:
+            counter = interpreters.create_queue()
+            interp.prepare_main(_concurrent_sys_path=tuple(sys.path))
+            interp.exec(_SYNC_PATH)
+            from concurrent.interpreting import _bootstrap
 
-        interp.call(_bootstrap.setup, counter, bell._waiters, inbox, _codec.main_description(),
-                    _waiting.spare_parkers(_SPARE_PARKERS))
-    except BaseException:
-        interp.close()
-        raise
-    if _IN_MAIN:
-        _main_reaper().started()
+            interp.call(_bootstrap.setup, counter, bell._waiters, inbox,
+                        _codec.main_description(), _waiting.spare_parkers(_SPARE_PARKERS))
+        except BaseException:
+            _close(interp)
+            raise
     return Started(interp, counter)
 
 
@@ -219,7 +283,11 @@ def run_process(name: str, payload: Any) -> int:
 
     code, parkers = 1, ()
     try:
-        code, parkers = started.call(_bootstrap.run_process, payload)
+        result = started.call(_bootstrap.run_process, payload)
+        if result is not None:  # None: the call was cut short as the program finalized
+            code, parkers = result
+    except ProgramExitingError:
+        pass
     except interpreters.ExecutionFailed as exc:  # only if the bootstrap itself failed
         print(f"Process {name}: {exc}", file=sys.stderr)
     finally:

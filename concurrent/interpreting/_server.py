@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from concurrent._shared._machinery.pool.tracebacks import capture
 from concurrent.interpreting import _codec
-from concurrent.interpreting._channel import Channel, Kind
+from concurrent.interpreting._channel import Channel, Kind, LostItemError
 from concurrent.interpreting._waiting import wait_for
 from concurrent.interpreting._workers import DAEMON_THREADS
 
@@ -164,7 +164,13 @@ def _serve_connection(server_ref: weakref.ref, requests: Channel, replies: Chann
         return
     alive = server.address.alive
     del server
-    while (message := _next_message(requests, alive)) is not None:
+    while True:
+        try:
+            message = _next_message(requests, alive)
+        except LostItemError:  # a goodbye from an interpreter that ended meanwhile
+            return
+        if message is None:
+            return
         try:
             request = _codec.loads(message[1])
             if request.op is Op.BYE:
@@ -195,8 +201,11 @@ class _Link:
         address.door.put(Kind.OBJECT, _codec.dumps((self.requests, self.replies)), None)
 
     def __del__(self) -> None:
+        # Not counted in flight: an interpreter that ends must not be kept for its goodbye,
+        # which the handler also reads from its loss.
         try:
-            self.requests.put(Kind.OBJECT, _codec.dumps(Request(Op.BYE, 0, "", (), {})), 0)
+            self.requests.put(Kind.OBJECT, _codec.dumps(Request(Op.BYE, 0, "", (), {})), 0,
+                              counted=False)
         except Exception:  # the interpreter is shutting down
             pass
 

@@ -78,9 +78,20 @@ def _let_go(direction: _Direction | None, count: str) -> None:
         getattr(direction, count).get_nowait()
     except interpreters.QueueEmpty:
         return
+    if count == "readers":
+        _unless_unread(direction)
     direction.channel.readers.ring()  # a reader waiting for data or the end of file checks
     if direction.channel.writers is not None:
         direction.channel.writers.ring()
+
+
+def _unless_unread(direction: _Direction) -> None:
+    """Drop what nobody can read any more (the last reader closed), so that its senders are not
+    kept for it (``_inflight``).  Both a sender, after it sends, and the last reader, as it
+    closes, check: one of them sees the other's change."""
+    if direction.reader_closed():
+        while direction.channel.get(0) is not None:
+            pass
 
 
 class Connection(_abc.Connection):
@@ -152,6 +163,7 @@ class Connection(_abc.Connection):
         """Send a copy of ``obj`` (pickled here: an unpicklable object fails before sending)."""
         outbox = self._check_writable()
         outbox.channel.put(Kind.OBJECT, _codec.dumps(obj), None)
+        _unless_unread(outbox)
 
     def send_bytes(self, buf: Any, offset: int = 0, size: int | None = None) -> None:
         """Send ``buf[offset:offset + size]`` (in bytes) of a bytes-like object as one message."""
@@ -171,6 +183,7 @@ class Connection(_abc.Connection):
                 raise ValueError(f"buffer length {length} < offset + size ({offset} + {size})")
             data = bytes(view[offset:offset + size])
         outbox.channel.put(Kind.BYTES, data, None)
+        _unless_unread(outbox)
 
     # -- receiving ------------------------------------------------------------------------------
     def _take(self) -> tuple[Kind, Any]:

@@ -97,13 +97,16 @@ class _Workers:
 
         try:
             started = _interpreters.start()
+        except _interpreters.ProgramExitingError:
+            self._retire(replace=False)
+            return
         except Exception as exc:
             self._break(exc)
             return
-        parkers: tuple = ()
         try:
-            error = started.call(_bootstrap.start_pool_worker, f"{self.name}-Worker-{number}",
-                                 (number,), self.initializer)
+            error = started.call_briefly(_bootstrap.start_pool_worker,
+                                         f"{self.name}-Worker-{number}", (number,),
+                                         self.initializer)
             if error is not None:
                 self._break(_codec.loads(error))
                 return
@@ -117,11 +120,22 @@ class _Workers:
                 del chunk  # its arguments and results must not outlive the task (bpo-29861)
                 done += 1
             self._retire(replace=True)
+        except _interpreters.ProgramExitingError:
+            self._retire(replace=False)
         finally:
-            try:
-                parkers = started.call(_bootstrap.stop_pool_worker)
-            finally:
-                started.retire(parkers)
+            self._stop(started)
+
+    @staticmethod
+    def _stop(started: Any) -> None:
+        from concurrent.interpreting import _bootstrap, _interpreters
+
+        parkers = ()
+        try:
+            parkers = started.call_briefly(_bootstrap.stop_pool_worker)
+        except _interpreters.ProgramExitingError:
+            pass
+        finally:
+            started.retire(parkers)
 
     def _run(self, started: Any, chunk: Chunk) -> None:
         from concurrent.interpreting import _bootstrap
