@@ -9,6 +9,7 @@ import json
 from concurrent._bench._modes import (
     BASELINE,
     LINEAR,
+    OURS_INTERPRETING,
     OURS_PROCESSING,
     OURS_THREADING,
     STDLIB_PROCESSING,
@@ -18,8 +19,10 @@ from concurrent._bench._results import Figure, Results
 
 __all__ = ["format_ms", "format_rate", "format_table", "to_json", "write_json"]
 
-# Column order: each of our backends right after the stdlib mode it replaces, then the ratio.
-PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING))
+# Column order: each of our backends right after the stdlib mode it replaces, then the ratio;
+# the interpreters last, their ratio against threading (BASELINE).
+PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING),
+         (STDLIB_THREADING, OURS_INTERPRETING))
 UNAVAILABLE = "unavailable"
 PARAM_MEANING = {"workloads": "workers", "throughput": "operations per sample",
                  "payloads": "payload"}
@@ -76,7 +79,8 @@ def _modes_in(results: Results, section: str) -> list[str]:
     present = {figure.mode for figure in results.figures if figure.section == section}
     ordered = [LINEAR] if LINEAR in present else []
     for stdlib_mode, our_mode in PAIRS:
-        ordered += [mode for mode in (stdlib_mode, our_mode) if mode in present]
+        ordered += [mode for mode in (stdlib_mode, our_mode)
+                    if mode in present and mode not in ordered]
     return ordered
 
 
@@ -194,6 +198,9 @@ def format_table(results: Results) -> str:
         f"{meta.get('cpus', '?')} CPU(s), start method {meta.get('start_method', '?')}"
         + (", --quick" if meta.get("quick") else ""),
         "vs = our speed / the stdlib's speed in the same run (above 1.00x: ours is faster)",
+        *([f"{OURS_INTERPRETING}'s vs is against {STDLIB_THREADING}, the other way to run "
+           "workers in one process"] if any(figure.mode == OURS_INTERPRETING and figure.ok
+                                            for figure in results.figures) else []),
         "",
     ]
     from concurrent._bench._scaleout import format_section
