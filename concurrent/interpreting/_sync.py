@@ -251,14 +251,17 @@ class Barrier(_abc.Barrier):
 
     @property
     def parties(self) -> int:
+        """How many workers must arrive to pass."""
         return self._parties
 
     @property
     def n_waiting(self) -> int:
+        """How many workers wait now."""
         return self._state[_COUNT] if self._phase() is _Phase.FILLING else 0
 
     @property
     def broken(self) -> bool:
+        """True once a timeout or ``abort()`` broke the barrier (until ``reset()``)."""
         return self._phase() is _Phase.BROKEN
 
     def __repr__(self) -> str:

@@ -164,6 +164,7 @@ class Process(_abc.Worker):
 
     @property
     def name(self) -> str:
+        """The worker's name (``Process-N``, ``Process-N:M`` for one started by a worker)."""
         return self._name
 
     @name.setter

@@ -47,12 +47,14 @@ class Value:
         self._value = value
 
     def get(self) -> Any:
+        """The value."""
         return self._value
 
     def set(self, value: Any) -> None:
+        """Replace the value."""
         self._value = value
 
-    value = property(get, set)
+    value = property(get, set, doc="The value (read and write).")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._typecode!r}, {self._value!r})"
@@ -90,38 +92,45 @@ class BaseProxy:
         return self._callmethod("__repr__")
 
 
-def _forward(name: str) -> Callable:
+def _forward(name: str, referent: str) -> Callable:
     def method(self, *args, **kwargs):
         return self._callmethod(name, args, kwargs)
 
     method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``{referent}.{name}`` of the served object; returns a copy of its result."
     return method
 
 
-def _in_place(name: str) -> Callable:
+def _in_place(name: str, referent: str) -> Callable:
     def method(self, other):
         self._callmethod(name, (other,))
         return self
 
     method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``{referent}.{name}`` of the served object; returns this proxy."
     return method
 
 
-def _proxy_class(name: str, forwarded: Iterable[str], in_place: Iterable[str] = (),
-                 extra: dict | None = None) -> type:
+def _proxy_class(name: str, referent: str, forwarded: Iterable[str],
+                 in_place: Iterable[str] = (), extra: dict | None = None) -> type:
     namespace: dict[str, Any] = {"__slots__": (), "__module__": __name__,
                                  "__qualname__": name}
-    namespace.update((method, _forward(method)) for method in forwarded)
-    namespace.update((method, _in_place(method)) for method in in_place)
+    namespace.update((method, _forward(method, referent)) for method in forwarded)
+    namespace.update((method, _in_place(method, referent)) for method in in_place)
     namespace.update(extra or {})
     return type(name, (BaseProxy,), namespace)
+
+
+def _documented(function: Callable, doc: str) -> Callable:
+    function.__doc__ = doc
+    return function
 
 
 def _snapshot_iter(self):
     return iter(self._callmethod("copy"))
 
 
-ListProxy = _proxy_class("ListProxy", (
+ListProxy = _proxy_class("ListProxy", "list", (
     "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__reversed__",
     "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse",
     "clear", "copy"), ("__iadd__", "__imul__"), {
@@ -129,17 +138,20 @@ ListProxy = _proxy_class("ListProxy", (
     "__eq__": lambda self, other: list(self) == list(other),
     "__hash__": None,
     "__doc__": "A list served by a manager."})
-DictProxy = _proxy_class("DictProxy", (
+DictProxy = _proxy_class("DictProxy", "dict", (
     "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "get", "pop",
     "popitem", "setdefault", "update", "clear", "copy"), (), {
     "__iter__": lambda self: iter(self.keys()),
-    "keys": lambda self: list(self._callmethod("copy")),
-    "values": lambda self: list(self._callmethod("copy").values()),
-    "items": lambda self: list(self._callmethod("copy").items()),
+    "keys": _documented(lambda self: list(self._callmethod("copy")),
+                        "A list of the keys (a snapshot)."),
+    "values": _documented(lambda self: list(self._callmethod("copy").values()),
+                          "A list of the values (a snapshot)."),
+    "items": _documented(lambda self: list(self._callmethod("copy").items()),
+                         "A list of the (key, value) pairs (a snapshot)."),
     "__eq__": lambda self, other: dict(self.items()) == dict(other),
     "__hash__": None,
     "__doc__": "A dict served by a manager."})
-SetProxy = _proxy_class("SetProxy", (
+SetProxy = _proxy_class("SetProxy", "set", (
     "__len__", "__contains__", "__and__", "__or__", "__sub__", "__xor__", "__rand__",
     "__ror__", "__rsub__", "__rxor__", "__ge__", "__gt__", "__le__", "__lt__", "add",
     "clear", "copy", "difference", "difference_update", "discard", "intersection",
@@ -150,16 +162,17 @@ SetProxy = _proxy_class("SetProxy", (
     "__eq__": lambda self, other: set(self) == set(other),
     "__hash__": None,
     "__doc__": "A set served by a manager."})
-ArrayProxy = _proxy_class("ArrayProxy", ("__len__", "__getitem__", "__setitem__"), (), {
+ArrayProxy = _proxy_class("ArrayProxy", "array.array",
+                          ("__len__", "__getitem__", "__setitem__"), (), {
     "__iter__": lambda self: iter(self._callmethod("tolist")),
     "__doc__": "An ``array.array`` served by a manager: indexing, slicing and ``len``."})
-AsyncResultProxy = _proxy_class("AsyncResultProxy", ("get", "wait", "ready", "successful"), (),
+AsyncResultProxy = _proxy_class("AsyncResultProxy", "AsyncResult",
+                                ("get", "wait", "ready", "successful"), (),
                                 {"__doc__": "The pending result of a served pool's task."})
-IteratorProxy = _proxy_class("IteratorProxy", ("__next__",), (), {
+IteratorProxy = _proxy_class("IteratorProxy", "IMapIterator", ("__next__", "next"), (), {
     "__iter__": lambda self: self,
-    "next": _forward("next"),
     "__doc__": "The results of a served pool's imap, one call per result."})
-PoolProxy = _proxy_class("PoolProxy", (
+PoolProxy = _proxy_class("PoolProxy", "Pool", (
     "apply", "apply_async", "map", "map_async", "starmap", "starmap_async", "imap",
     "imap_unordered", "close", "terminate", "join"), (), {
     "__enter__": lambda self: self,
@@ -173,12 +186,14 @@ class ValueProxy(BaseProxy):
     __slots__ = ()
 
     def get(self) -> Any:
+        """A copy of the served value."""
         return self._callmethod("get")
 
     def set(self, value: Any) -> None:
+        """Replace the served value with a copy of ``value``."""
         self._callmethod("set", (value,))
 
-    value = property(get, set)
+    value = property(get, set, doc="The served value (read and write).")
 
 
 class NamespaceProxy(BaseProxy):
@@ -289,15 +304,19 @@ class SyncManager(_abc.Manager):
         """Accepted for processing's API: there is no server process to wait for."""
 
     def list(self, sequence: Iterable = ()) -> ListProxy:
+        """A served list of ``sequence``'s items."""
         return self._create("list", sequence)
 
     def dict(self, *args: Any, **kwargs: Any) -> DictProxy:
+        """A served dict, built as ``dict(*args, **kwargs)``."""
         return self._create("dict", *args, **kwargs)
 
     def set(self, iterable: Iterable = ()) -> SetProxy:
+        """A served set of ``iterable``'s items."""
         return self._create("set", iterable)
 
     def Namespace(self, **attributes: Any) -> NamespaceProxy:
+        """A served attribute bag holding ``attributes``."""
         return self._create("Namespace", **attributes)
 
     def Value(self, typecode: Any, value: Any, lock: Any = True) -> ValueProxy:
@@ -311,6 +330,7 @@ class SyncManager(_abc.Manager):
 
     def Pool(self, processes: int | None = None, initializer: Callable | None = None,
              initargs: Iterable = (), maxtasksperchild: int | None = None) -> PoolProxy:
+        """A served ``Pool``: its workers are interpreters started by the manager's one."""
         return self._create("Pool", processes, initializer, initargs, maxtasksperchild)
 
     def _make(self, factory: Callable, *args: Any) -> Any:
@@ -318,31 +338,40 @@ class SyncManager(_abc.Manager):
         return factory(*args)
 
     def Queue(self, maxsize: int = 0) -> _queues.Queue:
+        """This backend's ``Queue`` (it crosses interpreters as it is)."""
         return self._make(_queues.Queue, maxsize)
 
     def JoinableQueue(self, maxsize: int = 0) -> _queues.JoinableQueue:
+        """This backend's ``JoinableQueue``."""
         return self._make(_queues.JoinableQueue, maxsize)
 
     def Lock(self) -> _locks.Lock:
+        """This backend's ``Lock``."""
         return self._make(_locks.Lock)
 
     def RLock(self) -> _locks.RLock:
+        """This backend's ``RLock``."""
         return self._make(_locks.RLock)
 
     def Semaphore(self, value: int = 1) -> _locks.Semaphore:
+        """This backend's ``Semaphore``."""
         return self._make(_locks.Semaphore, value)
 
     def BoundedSemaphore(self, value: int = 1) -> _locks.BoundedSemaphore:
+        """This backend's ``BoundedSemaphore``."""
         return self._make(_locks.BoundedSemaphore, value)
 
     def Condition(self, lock: Any = None) -> _sync.Condition:
+        """This backend's ``Condition``."""
         return self._make(_sync.Condition, lock)
 
     def Event(self) -> _sync.Event:
+        """This backend's ``Event``."""
         return self._make(_sync.Event)
 
     def Barrier(self, parties: int, action: Callable | None = None,
                 timeout: float | None = None) -> _sync.Barrier:
+        """This backend's ``Barrier``."""
         return self._make(_sync.Barrier, parties, action, timeout)
 
 

@@ -109,9 +109,11 @@ class _Synchronized:
         return type(self), (self._obj, self._lock)
 
     def acquire(self, *args: Any) -> bool:
+        """Acquire the lock (its ``acquire``'s arguments)."""
         return self._lock.acquire(*args)
 
     def release(self) -> None:
+        """Release the lock."""
         self._lock.release()
 
     def __enter__(self):
@@ -139,6 +141,7 @@ class SynchronizedValue(_Synchronized):
 
     @property
     def value(self) -> Any:
+        """The value, read and written under the lock."""
         with self._lock:
             return self._obj.value
 
