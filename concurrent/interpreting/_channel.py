@@ -7,7 +7,8 @@
 
 ``items`` is an interpreter queue (bounded by it when ``maxsize > 0``, so a full queue refuses
 atomically); the two doorbells wake whoever waits for an item or for room.  An item on it is a
-plain tuple ``(kind, payload, origin)``, so that it crosses natively: ``kind`` a ``Kind``,
+plain tuple ``(kind, payload, origin)``, so that it crosses natively: ``kind`` a ``Kind`` (read
+back as a plain int: building the enum again would cost more than the comparison saves),
 ``payload`` what ``_codec.dumps`` made (``BYTES``: raw bytes of ``send_bytes``), ``origin`` the
 sender's in-flight counter (0 for the main interpreter).
 """
@@ -30,7 +31,6 @@ class Kind(enum.IntEnum):
 
     OBJECT = 0  #: what ``_codec.dumps`` made of an object
     BYTES = 1  #: raw bytes, as ``send_bytes`` sends them
-    END = 2  #: no payload: the sending end was closed (pipes)
 
 
 class LostItemError(RuntimeError):
@@ -74,9 +74,10 @@ class Channel:
         self.readers.ring()
         return True
 
-    def get(self, timeout: float | None) -> tuple[Kind, Any] | None:
-        """Take the oldest message as ``(kind, payload)``, waiting up to ``timeout`` seconds
-        (0: do not wait, ``None``: no limit); ``None`` if none came."""
+    def get(self, timeout: float | None) -> tuple[int, Any] | None:
+        """Take the oldest message as ``(kind, payload)`` (``kind`` a ``Kind`` value), waiting
+        up to ``timeout`` seconds (0: do not wait, ``None``: no limit); ``None`` if none
+        came."""
         items = self.items
         try:
             item = items.get_nowait()
@@ -93,8 +94,9 @@ class Channel:
                                 "before it was taken (start workers with this backend, which "
                                 "keeps an interpreter until what it sent is taken)")
         kind, payload, origin = item
-        _inflight.taken(origin)
-        return Kind(kind), payload
+        if origin:
+            _inflight.taken(origin)
+        return kind, payload
 
     def qsize(self) -> int:
         return self.items.qsize()

@@ -34,6 +34,9 @@ __all__ = ["MainKind", "adopt_main", "dumps", "loads", "main_description"]
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _MAIN_NAMES = frozenset({"__main__", "__mp_main__"})
+# What holds no handle and names no function or class: pickled by the plain C pickler, without
+# the one of ours (whose Python-level reducer costs a microsecond per message).
+_ATOMS = frozenset({type(None), bool, int, float, complex, str, bytes})
 
 
 class MainKind(enum.IntEnum):
@@ -155,6 +158,9 @@ def dumps(obj: Any) -> bytes | tuple:
     Pickling errors propagate as pickle raises them (``PicklingError``, ``TypeError``,
     ``AttributeError``), with a note that says what cannot cross.
     """
+    kind = type(obj)
+    if kind in _ATOMS or (kind is tuple and all(type(item) in _ATOMS for item in obj)):
+        return pickle.dumps(obj, _PROTOCOL)
     buffer = io.BytesIO()
     pickler = _Pickler(buffer)
     try:

@@ -186,7 +186,7 @@ class Connection(_abc.Connection):
         _unless_unread(outbox)
 
     # -- receiving ------------------------------------------------------------------------------
-    def _take(self) -> tuple[Kind, Any]:
+    def _take(self) -> tuple[int, Any]:
         inbox = self._check_readable()
         channel = inbox.channel
         while True:
@@ -266,8 +266,8 @@ class Connection(_abc.Connection):
         _let_go(self._inbox, "readers")
 
 
-def _as_bytes(kind: Kind, payload: Any) -> bytes:
-    if kind is Kind.BYTES:
+def _as_bytes(kind: int, payload: Any) -> bytes:
+    if kind == Kind.BYTES:
         return payload
     return payload if type(payload) is bytes else payload[0]  # what a process pipe carries
 
