@@ -87,12 +87,15 @@ def run_process(process: Any, key: str, where_name: str, stop_name: str) -> Outc
 
 
 def interrupt(key: str, signum: int) -> bool:
-    """Raise ``Terminated`` in the thread running task ``key`` here; False if it is not."""
+    """Raise ``Terminated`` (``KeyboardInterrupt`` for ``SIGINT``, which the target may catch)
+    in the thread running task ``key`` here; False if it is not."""
     with _running_lock:
         entry = _running.get(key)
         if entry is None:
             return False
-        _running[key] = (entry[0], signum)
+        if signum != signal.SIGINT:
+            _running[key] = (entry[0], signum)
+    error = KeyboardInterrupt if signum == signal.SIGINT else Terminated
     done = ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(entry[0]),
-                                                      ctypes.py_object(Terminated))
+                                                      ctypes.py_object(error))
     return done == 1

@@ -212,6 +212,20 @@ class Process(_abc.Worker):
         """As ``terminate()``, reported as ``-SIGKILL``."""
         self._stop(signal.SIGKILL)
 
+    if sys.version_info >= (3, 14):  # multiprocessing's Process has it since 3.14
+
+        def interrupt(self) -> None:
+            """Raise ``KeyboardInterrupt`` in the running target, as ``SIGINT`` does in a
+            process: the target may catch it; uncaught, it ends the worker with exit code 1."""
+            if self._future is None or self._done.is_set():
+                return
+            where = self._locate()
+            if where is not None:
+                client = self._client
+                request(client, lambda limit: client.run(
+                    _process_task.interrupt, self._key, signal.SIGINT, workers=[where.worker],
+                    on_error="ignore"))
+
     def _stop(self, signum: int) -> None:
         if self._future is None or self._done.is_set():
             return

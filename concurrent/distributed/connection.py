@@ -30,7 +30,7 @@ from typing import Any
 
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
-from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.exports import public_dir, publish
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.distributed import _cluster
 from concurrent.distributed._calls import request
@@ -319,3 +319,5 @@ def Client(address: str, family: str | None = None,
 
 
 publish("concurrent.distributed.connection", globals(), __all__)
+
+__dir__ = public_dir(globals())

@@ -19,6 +19,7 @@ from typing import Any
 
 from concurrent._shared import _managers as _abc
 from concurrent._shared._errors import WorkerLostError
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.values import TYPECODES
 from concurrent.distributed import _cluster, _locks, _queues, _sync
 from concurrent.distributed._actors import Held, Kind
@@ -287,3 +288,6 @@ class SyncManager(_abc.Manager):
 def Manager() -> SyncManager:
     """A started manager of objects shared by the whole cluster."""
     return SyncManager()
+
+
+__dir__ = public_dir(globals())

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from concurrent._shared._errors import BrokenPoolError, WorkerLostError
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.methods import PoolMethods
@@ -492,3 +493,6 @@ def _module():
     import concurrent.distributed
 
     return concurrent.distributed
+
+
+__dir__ = public_dir(globals())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.values import TYPECODES, check_lock, resolve_ctype
 from concurrent.distributed import _cluster
 from concurrent.distributed._calls import request
@@ -210,3 +211,4 @@ def Array(typecode_or_type: str | type, size_or_initializer: int | Iterable, *,
     return RawArrayProxy(stored) if lock is False else SynchronizedArray(stored, lock)
 
 
+__dir__ = public_dir(globals())

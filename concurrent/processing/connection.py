@@ -113,9 +113,12 @@ class Connection(_mp.Connection, _shared.Connection):
         """Receive an object sent with ``send``; ``EOFError`` when the peer closed its end."""
         self._check_closed()
         self._check_readable()
-        payload = self._recv_bytes().getbuffer()
+        message = self._recv_bytes()
         descriptors, self._arrived = self._arrived, ()
-        return self._codec.loads(payload, descriptors)
+        # Released here, not by the garbage collector: a traceback that keeps this frame would
+        # otherwise keep the view, and closing its BytesIO then fails ("Existing exports").
+        with message.getbuffer() as payload:
+            return self._codec.loads(payload, descriptors)
 
     def recv_bytes(self, maxlength: int | None = None) -> bytes:
         """Receive one message as bytes (an object sent with ``send``: its pickle)."""

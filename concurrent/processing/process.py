@@ -17,6 +17,7 @@ from typing import Any
 
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
+from concurrent._shared._machinery.leaving_threads import wait_until_left
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure, restate
 from concurrent.processing._start import mp_context
 
@@ -59,7 +60,10 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
         super().__init__(None, target, name, args, kwargs or {}, daemon=daemon)
 
     def _Popen(self, process_obj):
-        return mp_context(self._start_method).Process._Popen(process_obj)
+        context = mp_context(self._start_method)
+        if context.get_start_method() == "fork":
+            wait_until_left()  # our helper threads that just ended: the fork must not see them
+        return context.Process._Popen(process_obj)
 
     def start(self) -> None:
         """Start the child; ``RuntimeError`` on misuse, ``UnpicklableError`` for bad arguments."""

@@ -1,27 +1,32 @@
 """Run by an interpreter under test: report where ``concurrent.*`` imports from, as JSON.
 
-``python probe.py ORDER`` imports ``concurrent.futures`` and our subpackages in ORDER
-(``stdlib-first`` or ``ours-first``), then asks a spawn and a forkserver child to import
-``concurrent.processing`` too.  It is a script, not a test: it must run with only the stdlib.
+``python probe.py ORDER`` imports the stdlib's ``concurrent.futures`` (and, on 3.14+,
+``concurrent.interpreters``) and our subpackages in ORDER (``stdlib-first`` or ``ours-first``),
+then asks a spawn and a forkserver child to import ``concurrent.processing`` too.  It is a
+script, not a test: it must run with only the stdlib.
 """
 
 import json
 import sys
 
 SUBPACKAGES = ("concurrent.processing", "concurrent.threading", "concurrent._shared")
+STDLIB = ("concurrent.futures", *(("concurrent.interpreters",)
+                                  if sys.version_info >= (3, 14) else ()))
 
 
 def child_import(queue):
     import concurrent.futures
     import concurrent.processing
 
+    if sys.version_info >= (3, 14):
+        import concurrent.interpreters  # noqa: F401  (it must import beside ours)
     queue.put((concurrent.processing.__file__, concurrent.futures.__file__))
 
 
 def main(order: str) -> None:
     import importlib
 
-    names = ["concurrent.futures", *SUBPACKAGES]
+    names = [*STDLIB, *SUBPACKAGES]
     if order == "ours-first":
         names.reverse()
     files = {name: importlib.import_module(name).__file__ for name in names}

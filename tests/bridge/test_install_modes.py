@@ -38,6 +38,9 @@ def assert_imports_from(report, expected_dir):
     ).stdout.strip())
     files = report["files"]
     assert Path(files.pop("concurrent.futures")).name == stdlib_futures.name
+    interpreters = files.pop("concurrent.interpreters", None)  # the stdlib's, 3.14+
+    if sys.version_info >= (3, 14):
+        assert Path(interpreters).parent == stdlib_futures.parent.parent / "interpreters"
     for name, path in files.items():
         assert Path(path).is_relative_to(expected_dir), (name, path, expected_dir)
     for method, result in report["children"].items():

@@ -31,6 +31,19 @@ def wait_event(event, results) -> None:
     results.put(event.wait(WAIT))
 
 
+def wait_to_be_stopped(results) -> None:
+    """Run Python code until stopped from outside; report an interrupt (KeyboardInterrupt)."""
+    deadline = time.monotonic() + WAIT
+    try:
+        results.put("running")
+        while time.monotonic() < deadline:
+            time.sleep(0.005)  # short sleeps: a stop raised between bytecodes lands soon
+    except KeyboardInterrupt:
+        results.put("interrupted")
+        return
+    results.put("never stopped")
+
+
 def try_acquire(lock, results, timeout: float) -> None:
     results.put(lock.acquire(timeout=timeout))
 

@@ -1,7 +1,11 @@
 """Workers: start/join/is_alive, names, exit codes, current_worker, active_children, cpu_count."""
 
+import signal
+import sys
+
 import pytest
 
+from concurrent._shared import Capability
 from tests.conformance import _targets
 from tests.conformance._helpers import JOIN_TIMEOUT
 
@@ -19,6 +23,40 @@ def test_worker_runs_target_and_ends(backend, start):
     worker.join(JOIN_TIMEOUT)
     assert not worker.is_alive()
     assert worker.ident is not None
+
+
+def test_terminate_and_kill_exist_where_the_backend_can_stop_workers(backend):
+    stoppable = Capability.TERMINATES_WORKERS in backend.capabilities
+    for name in ("terminate", "kill"):
+        assert hasattr(backend.Process, name) == stoppable, name
+    # Python 3.14's Process.interrupt() (SIGINT: KeyboardInterrupt in the worker)
+    assert hasattr(backend.Process, "interrupt") == (stoppable and sys.version_info >= (3, 14))
+
+
+def test_terminate_stops_a_running_worker(backend):
+    if Capability.TERMINATES_WORKERS not in backend.capabilities:
+        pytest.skip("the backend declares that it cannot stop a worker (see the test above)")
+    results = backend.Queue()
+    worker = backend.Process(target=_targets.wait_to_be_stopped, args=(results,), daemon=True)
+    worker.start()
+    assert results.get(timeout=WAIT) == "running"
+    worker.terminate()
+    worker.join(JOIN_TIMEOUT)
+    assert (worker.is_alive(), worker.exitcode) == (False, -signal.SIGTERM)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="Process.interrupt() is new in 3.14")
+def test_interrupt_raises_keyboard_interrupt_in_the_worker(backend):
+    if Capability.TERMINATES_WORKERS not in backend.capabilities:
+        pytest.skip("the backend declares that it cannot stop a worker (see the test above)")
+    results = backend.Queue()
+    worker = backend.Process(target=_targets.wait_to_be_stopped, args=(results,), daemon=True)
+    worker.start()
+    assert results.get(timeout=WAIT) == "running"
+    worker.interrupt()
+    assert results.get(timeout=WAIT) == "interrupted"
+    worker.join(JOIN_TIMEOUT)
+    assert (worker.is_alive(), worker.exitcode) == (False, 0)
 
 
 def test_worker_start_twice_and_join_unstarted_raise(backend):

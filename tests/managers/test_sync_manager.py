@@ -10,6 +10,7 @@ from concurrent.processing import managers
 from concurrent.processing.managers import SyncManager
 from tests.conftest import QUICK_METHOD
 from tests.managers import _targets
+from tests.pool import _targets as pool_targets
 from tests.pool.conftest import METHODS, get_context
 
 
@@ -94,17 +95,32 @@ def test_queues_and_primitives(manager):
     assert barrier.wait(timeout=5) == 0 and barrier.parties == 1
 
 
-def test_manager_pool():
-    # The server runs a thread per client; under fork its pool's workers are forked from it,
-    # as multiprocessing's are, and Python 3.12+ warns of that (3.15 raises it under -W error,
-    # which the server inherits from this test run).  This test is about the pool.
-    quiet = ("ignore", "This process .* is multi-threaded", DeprecationWarning)
-    manager = SyncManager(ctx=get_context(QUICK_METHOD))
-    manager.start(warnings.filterwarnings, quiet)
-    with manager, manager.Pool(2) as pool:
+def test_manager_pool(manager):
+    with manager.Pool(2) as pool:
         assert pool.map(abs, [-1, -2, 3]) == [1, 2, 3]
         assert pool.apply_async(pow, (2, 5)).get(timeout=10) == 32
         assert list(pool.imap(abs, [-4, -5])) == [4, 5]
+
+
+@pytest.mark.skipif("fork" not in METHODS, reason="the fork start method is not available")
+def test_a_served_fork_pool_never_forks_from_the_threaded_server():
+    # The server runs a thread per client; its fork pools' workers, replacements included, come
+    # from a zygote it forked before serving.  A fork from the threaded server would warn
+    # (DeprecationWarning, 3.12+), and the server inherits this run's "error" filter.
+    parents = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with SyncManager(ctx=get_context("fork")) as manager:
+            for _ in range(2):  # a second pool shares the zygote and the codec
+                with manager.Pool(2, maxtasksperchild=1) as pool:
+                    pids, forked_by = zip(*pool.map(pool_targets.pid_and_parent, range(6),
+                                                    chunksize=1))
+                    assert len(set(pids)) == 6  # a fresh worker per task
+                    parents.update(forked_by)
+                    big = bytes(range(256)) * (16 << 12)  # 4 MB: through shared memory
+                    assert pool.apply(len, (big,)) == len(big)
+            server = manager._process.pid
+    assert len(parents) == 1 and server not in parents  # one zygote forked them all
 
 
 def test_register_with_exposed_and_method_to_typeid():

@@ -25,6 +25,10 @@ def pid_of(_=None):
     return os.getpid()
 
 
+def pid_and_parent(_=None):
+    return os.getpid(), os.getppid()
+
+
 def fail_on(x, bad):
     if x == bad:
         raise ValueError(f"bad item {x}")

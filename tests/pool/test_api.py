@@ -203,3 +203,34 @@ def test_unpicklable_task_exception_arrives_as_a_named_runtime_error(shared_pool
         shared_pool.apply(_targets.raise_unpicklable)
     assert isinstance(info.value.__cause__, RemoteTraceback)
     assert "raise_unpicklable" in str(info.value.__cause__)
+
+
+def test_failed_submissions_leave_no_result_and_no_reference_cycle(shared_pool):
+    """A submission that fails is out of ``_cache`` at once, and its error holds no cycle that
+    would keep the pool and its locks alive until the garbage collector runs (a lock's
+    finalizer run by a collection inside the resource tracker cannot unregister it)."""
+    import gc
+
+    lock = threading.Lock()
+    calls = (lambda: shared_pool.apply_async(_targets.add, (1, lock)),
+             lambda: shared_pool.map(_targets.square, [1, 2, lock, 4], chunksize=1),
+             lambda: shared_pool.apply(_targets.unpicklable_result, (1,)))
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for call in calls:
+            try:
+                call()
+            except (UnpicklableError, MaybeEncodingError):
+                pass
+            else:
+                raise AssertionError(f"{call} did not fail")
+        left = dict(shared_pool._cache)
+        gc.collect()
+        cyclic = sorted({type(obj).__name__ for obj in gc.garbage
+                         if isinstance(obj, (BaseException, _shared.AsyncResult))})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == {}
+    assert cyclic == []

@@ -55,3 +55,25 @@ def test_workers_exit_when_their_owner_is_killed(method):
         for pid in pids:
             if alive(pid):  # only if the test failed: leave nothing behind
                 os.kill(pid, signal.SIGKILL)
+
+
+_POOLS_ONE_AFTER_ANOTHER = """
+from concurrent.processing import get_context
+from tests.pool import _targets
+
+if __name__ == "__main__":
+    for _ in range(15):
+        with get_context("fork").Pool(2) as pool:
+            assert list(pool.imap(_targets.square, range(6))) == [0, 1, 4, 9, 16, 25]
+"""
+
+
+@pytest.mark.skipif("fork" not in METHODS, reason="the fork start method is not available")
+def test_pools_one_after_another_never_fork_beside_a_thread_that_just_ended():
+    # Each pool's imap feeder and its own thread end as the pool ends; the next pool forks its
+    # zygote at once.  A fork while those threads are still leaving the process would warn
+    # (3.12+) on stderr.
+    done = subprocess.run([sys.executable, "-W", "always::DeprecationWarning", "-c",
+                           _POOLS_ONE_AFTER_ANOTHER], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")

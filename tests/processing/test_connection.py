@@ -152,3 +152,33 @@ def test_wrong_authkey_is_refused():
             connection.Client(listener.address, authkey=b"wrong")
         server.join(JOIN_TIMEOUT)
         assert not server.is_alive() and len(errors) == 1
+
+
+def _refuse_to_load():
+    raise RuntimeError("this object cannot be rebuilt")
+
+
+class _FailsOnLoad:
+    def __reduce__(self):
+        return _refuse_to_load, ()
+
+
+def test_a_failed_recv_leaves_no_buffer_for_the_garbage_collector(monkeypatch):
+    """The received message's buffer is released when recv fails, not when a traceback that
+    kept the frame is collected (closing the message's BytesIO then raised BufferError)."""
+    import gc
+    import sys
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    reader, writer = processing.Pipe(duplex=False)
+    with reader, writer:
+        writer.send(_FailsOnLoad())
+        try:
+            reader.recv()
+        except RuntimeError as exc:
+            kept = [exc]  # the traceback, and the frames in it, in a reference cycle
+            kept.append(kept)
+        del kept
+        gc.collect()
+    assert [hook.exc_value for hook in unraisable] == []

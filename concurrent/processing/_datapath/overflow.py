@@ -17,6 +17,8 @@ import weakref
 from collections.abc import Callable
 from multiprocessing import util
 
+from concurrent._shared._machinery.leaving_threads import start_daemon
+
 __all__ = ["Overflow"]
 
 
@@ -48,9 +50,7 @@ class Overflow:
         with self._ready:
             self._items.append(item)
             if self._thread is None:
-                self._thread = threading.Thread(target=self._feed, daemon=True,
-                                                name="queue overflow feeder")
-                self._thread.start()
+                self._thread = start_daemon(self._feed, name="queue overflow feeder")
 
     def _feed(self) -> None:
         while True:

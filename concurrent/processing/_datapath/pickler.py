@@ -117,14 +117,17 @@ def explain(obj: object, *, what: str, error: BaseException,
 
 
 def first_failure(obj: object, protocol: int | None) -> BaseException | None:
-    """The error pickling ``obj`` raises, or ``None`` if it pickles."""
+    """The error pickling ``obj`` raises, or ``None`` if it pickles.
+
+    It comes without its traceback: that holds this frame, whose caller keeps the error in a
+    local, a reference cycle that would keep the caller's objects (a pool and its locks) alive
+    until the garbage collector runs.
+    """
     Pickler.refresh()
     try:
         Pickler(io.BytesIO(), protocol).dump(obj)
-    except PICKLING_ERRORS as exc:
-        return exc
-    except RecursionError as exc:  # pragma: no cover - only for pathological objects
-        return exc
+    except (*PICKLING_ERRORS, RecursionError) as exc:
+        return exc.with_traceback(None)
     return None
 
 

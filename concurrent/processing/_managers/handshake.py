@@ -26,7 +26,7 @@ import select
 import socket
 import ssl
 import struct
-from multiprocessing import AuthenticationError, connection
+from multiprocessing import AuthenticationError
 from typing import Any
 
 __all__ = ["TLS_REQUIRED", "ChallengeGuard", "client_is_silent", "refuse_plaintext",
@@ -40,6 +40,9 @@ _HOW_TO_CONNECT = ("pass client_ssl_context=<ssl.SSLContext> to the manager, or 
                    "before connecting")
 _TLS_CONTENT_TYPES = range(20, 25)  # change_cipher_spec, alert, handshake, data, heartbeat
 _PEEK = 32  # enough for a frame header and "#CHALLENGE#" or "#TLS-REQUIRED#"
+# What multiprocessing.connection.deliver_challenge sends first (part of its wire format;
+# the module's own name for it became private in 3.14).
+_CHALLENGE = b"#CHALLENGE#"
 
 
 def client_is_silent(sock: socket.socket, hello_timeout: float) -> bool:
@@ -79,7 +82,7 @@ class ChallengeGuard:
         if first and message.startswith(_TAG):
             raise AuthenticationError(f"the manager at {self._address!r} requires TLS and this "
                                       f"client connected in plaintext: {_HOW_TO_CONNECT}")
-        if first and not message.startswith(connection.CHALLENGE):
+        if first and not message.startswith(_CHALLENGE):
             raise AuthenticationError(
                 f"the server at {self._address!r} did not start multiprocessing's "
                 f"authentication (it sent {message[:32]!r}): is it a manager?")
@@ -104,7 +107,7 @@ def _not_tls(address: Any, first: bytes) -> AuthenticationError:
             f"the manager at {address!r} stopped waiting for this client's TLS hello before "
             "it arrived (its tls_hello_timeout): try again, and look at what slows this client "
             "between connecting and starting TLS")
-    what = ("multiprocessing's plaintext challenge" if connection.CHALLENGE in first
+    what = ("multiprocessing's plaintext challenge" if _CHALLENGE in first
             else f"{first!r}, not TLS")
     return AuthenticationError(
         f"the manager at {address!r} does not serve TLS (it answered the TLS hello with {what}): "

@@ -26,6 +26,8 @@ from concurrent.processing._managers import channel as _managers_channel
 from concurrent.processing._managers.handshake import client_is_silent, refuse_plaintext
 from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.transport import TLSListener
+from concurrent.processing._pool.workers import serve_workers_from_here
+from concurrent.processing._start import mp_context
 
 __all__ = ["Server"]
 
@@ -88,6 +90,20 @@ class Server(_mp.Server):
             self.id_to_refcount = {}
             self.id_to_local_proxy_obj = {}
             self.mutex = threading.Lock()
+
+    def serve_forever(self) -> None:
+        """Serve until shut down.  Under fork, first fork the zygote that the pools made here
+        (``manager.Pool()``) fork their workers from: once serving, this process runs a thread
+        per client, and a fork from it could leave a worker with a lock no thread releases."""
+        if (threading.active_count() == 1
+                and mp_context(None).get_start_method() == "fork"):
+            serve_workers_from_here(tuple(fd for fd in (self._listening_fd(),) if fd >= 0))
+        super().serve_forever()
+
+    def _listening_fd(self) -> int:
+        listener = self._tls._sock if self._tls is not None else getattr(
+            getattr(self.listener, "_listener", None), "_socket", None)
+        return listener.fileno() if listener is not None else -1
 
     def accept_connection(self, c: Any, name: str, identity: Any = None) -> None:
         """Serve one proxy's calls on ``c``.  Our proxies also send their channel identity and

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from concurrent._shared import BrokenPoolError, WorkerLostError
+from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.results import Outcome
 from concurrent.processing._datapath.codec import BufferCodec
@@ -32,8 +33,14 @@ from concurrent.processing._pool.messages import (
     Task,
 )
 from concurrent.processing._pool.schedule import Chunk, Schedule
-from concurrent.processing._pool.workers import Watched, WorkerHandle, Workers, describe_exit
-from concurrent.processing._start import mp_context
+from concurrent.processing._pool.workers import (
+    Watched,
+    WorkerHandle,
+    Workers,
+    describe_exit,
+    owns_codec,
+    pool_codec,
+)
 
 __all__ = ["Dispatcher"]
 
@@ -58,15 +65,13 @@ class Dispatcher:
         self._asleep = False
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._wake_r, selectors.EVENT_READ, (Watched.WAKE, None))
-        self.codec = BufferCodec.for_channel(ctx=mp_context(method))
+        self.codec = pool_codec(method)
         self._workers = Workers(method, initializer, initargs, maxtasks, self.codec,
                                 self._selector, (self._wake_r, self._wake_w,
                                                  self._selector.fileno()))
         for _ in range(processes):
             self._add_worker()
-        self._thread = threading.Thread(target=self._run, name="concurrent.processing.pool",
-                                        daemon=True)
-        self._thread.start()
+        self._thread = start_daemon(self._run, name="concurrent.processing.pool")
 
     # -- called from any thread ---------------------------------------------------------------
     def encode(self, task: Task) -> bytes:
@@ -279,7 +284,8 @@ class Dispatcher:
         with self.lifecycle.lock:
             self._workers.reap_all()
         if not self._thread.is_alive() and self._wake_r >= 0:
-            self.codec.close()  # unlinks every segment; results already received stay mapped
+            if owns_codec(self.codec):  # unlinks every segment; results received stay mapped
+                self.codec.close()
             self.codec = BufferCodec()  # let the pool's lock go, even while the pool lives on
             self._selector.close()
             fds = (self._wake_r, self._wake_w)

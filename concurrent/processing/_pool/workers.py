@@ -2,7 +2,7 @@
 
 Every worker has a private duplex pipe, watched (with its sentinel) by the pool thread's
 selector.  Under fork the workers come from the pool's zygote (``zygote``), which holds none of
-the pool's own descriptors.
+the pool's own descriptors, or from its process's shared zygote (a manager's server).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing import connection as _mp_connection
-from typing import Any
+from typing import Any, NamedTuple
 
 from concurrent.processing._datapath.codec import BufferCodec
 from concurrent.processing._pool.messages import READ_SIZE, STOP, take_frames
@@ -26,7 +26,8 @@ from concurrent.processing._pool.zygote import Zygote
 from concurrent.processing._start import mp_context
 from concurrent.processing.process import PROCESS_CLASSES
 
-__all__ = ["Watched", "WorkerHandle", "Workers", "describe_exit"]
+__all__ = ["Watched", "WorkerHandle", "Workers", "describe_exit", "owns_codec", "pool_codec",
+           "serve_workers_from_here"]
 
 
 class Watched(enum.Enum):
@@ -50,6 +51,48 @@ class WorkerHandle:
     outstanding: collections.deque = field(default_factory=collections.deque)
 
 
+class _ForkSource(NamedTuple):
+    """A zygote that every fork pool of one process shares, and the codec they all use."""
+
+    pid: int  # the process that made it: a fork child does not inherit it
+    zygote: Zygote
+    codec: BufferCodec
+
+
+_fork_source: _ForkSource | None = None
+_served_codec: BufferCodec | None = None  # set before the shared zygote forks: its workers' codec
+
+
+def serve_workers_from_here(close_in_zygote: tuple[int, ...]) -> None:
+    """Fork a zygote that the fork pools made later in this process share, with one codec
+    (call it while the process runs no thread of its own: a manager's server, before it
+    serves).  The pools' arguments reached this process pickled, so their workers can be sent
+    what they run, pickled too."""
+    global _fork_source, _served_codec
+    _served_codec = BufferCodec.for_channel(ctx=mp_context("fork"))
+    _fork_source = _ForkSource(os.getpid(), Zygote(None, close_in_zygote), _served_codec)
+
+
+def _shared_source(method: str | None) -> _ForkSource | None:
+    source = _fork_source
+    if (source is None or source.pid != os.getpid() or not source.zygote.process.is_alive()
+            or mp_context(method).get_start_method() != "fork"):
+        return None
+    return source
+
+
+def pool_codec(method: str | None) -> BufferCodec:
+    """The codec a new pool uses: the process's shared one under its shared zygote (never to
+    be closed by a pool), else a codec of the pool's own."""
+    source = _shared_source(method)
+    return source.codec if source is not None else BufferCodec.for_channel(ctx=mp_context(method))
+
+
+def owns_codec(codec: BufferCodec) -> bool:
+    """False for the shared codec of ``serve_workers_from_here``: no pool may close it."""
+    return _fork_source is None or codec is not _fork_source.codec
+
+
 class Workers:
     """Starts workers and keeps them by sentinel; the pool thread watches them with
     ``selector``, which gets ``(Watched.ANSWER, worker)`` and ``(Watched.EXIT, worker)`` keys.
@@ -68,19 +111,19 @@ class Workers:
         self._names = itertools.count(1)
         self.by_sentinel: dict[int, WorkerHandle] = {}
         self._zygote: Zygote | None = None
+        self._send_spec = False  # the zygote is shared: each worker reads what it runs
         if mp_context(method).get_start_method() == "fork":
-            # Fork workers come from a copy of this process made now, before the pool's
-            # thread exists (see zygote); ``inherited``: the pool's descriptors it must close.
-            owner = os.getpid()
-            self._zygote = Zygote(functools.partial(self._zygote_worker, codec, owner),
-                                  inherited)
-
-    def _zygote_worker(self, codec: BufferCodec, owner: int, name: str,
-                       conn: _mp_connection.Connection):
-        """The process object a worker forked by the zygote runs (in the zygote's child)."""
-        return PROCESS_CLASSES["fork"](
-            target=worker_main, name=name, daemon=True,
-            args=(conn, codec, self._initializer, self._initargs, self._maxtasks, owner))
+            # Fork workers come from a copy of this process made before the pool's thread
+            # exists (see zygote); ``inherited``: the pool's descriptors that copy must close.
+            source = _shared_source(method)
+            if source is None:
+                self._zygote = Zygote(functools.partial(
+                    _zygote_worker, codec, os.getpid(), initializer, self._initargs, maxtasks),
+                    inherited)
+            else:
+                self._zygote, self._send_spec = source.zygote, True
+                self._spec = functools.partial(_zygote_worker, None, os.getpid(), initializer,
+                                               self._initargs, maxtasks)
 
     def start(self, codec: BufferCodec) -> WorkerHandle:
         """Start a worker that decodes tasks and encodes results with ``codec``; the caller
@@ -91,6 +134,8 @@ class Workers:
         name = f"PoolWorker-{next(self._names)}"
         if self._zygote is not None:
             process = self._zygote.start_worker(name, child.fileno())
+            if self._send_spec:
+                parent.send(self._spec)
         else:
             process = PROCESS_CLASSES[self._method](
                 target=worker_main, name=name, daemon=True,
@@ -147,7 +192,7 @@ class Workers:
                 _signal(process.kill)
                 process.join(5)
             self.close(worker)
-        if self._zygote is not None:
+        if self._zygote is not None and not self._send_spec:  # ours, not the process's
             self._zygote.close()
             self._zygote.join(5)
             _close_process(self._zygote.process)
@@ -176,6 +221,17 @@ class Workers:
 
     def pids(self) -> list[int]:
         return [worker.process.pid for worker in self.by_sentinel.values()]
+
+
+def _zygote_worker(codec: BufferCodec | None, owner: int, initializer: Callable | None,
+                   initargs: tuple, maxtasks: int | None, name: str,
+                   conn: _mp_connection.Connection):
+    """The process object a worker forked by a zygote runs (in the zygote's child); ``None``:
+    the codec of the shared zygote, which this child inherited."""
+    return PROCESS_CLASSES["fork"](
+        target=worker_main, name=name, daemon=True,
+        args=(conn, _served_codec if codec is None else codec, initializer, initargs, maxtasks,
+              owner))
 
 
 def _signal(action: Callable[[], None]) -> None:

@@ -9,6 +9,11 @@ thread, so no fork of ours happens from a multi-threaded process, and every work
 the same state: the pool's process as it was when the pool was created (the stdlib's initial
 workers too start from that state).
 
+A manager's server serves each client from a thread of its own, so a pool it makes cannot fork
+its zygote then; it forks one zygote for its process when it starts serving, and its pools share
+it (``workers.serve_workers_from_here``): such a zygote is not told what a worker runs, and each
+worker first reads that, pickled, from its pipe.
+
 The pool asks for a worker with one message on a socket, carrying the worker's pipe end and a
 status pipe (``SCM_RIGHTS``).  The zygote forks, writes the new pid on the status pipe, and when
 the worker ends, its exit code: the status pipe is the worker's sentinel, as with the stdlib's
@@ -23,6 +28,7 @@ import os
 import selectors
 import signal
 import socket
+import threading
 from collections.abc import Callable
 from enum import Enum
 from multiprocessing import connection as _mp_connection
@@ -32,7 +38,7 @@ from multiprocessing.process import BaseProcess
 __all__ = ["Zygote", "ZygoteWorker"]
 
 # make_worker(name, connection): the process object a new worker runs (it is not started: the
-# zygote's child bootstraps it in place).
+# zygote's child bootstraps it in place).  A shared zygote's workers receive it on connection.
 MakeWorker = Callable[[str, _mp_connection.Connection], BaseProcess]
 
 
@@ -92,15 +98,21 @@ class ZygoteWorker:
 
 class Zygote:
     """Forks itself from the calling process at once; then ``start_worker`` asks it for a
-    worker.  ``close_in_zygote``: descriptors of the caller that the zygote must not keep."""
+    worker.  ``close_in_zygote``: descriptors of the caller that the zygote must not keep.
+    ``make_worker`` is ``None`` for a shared zygote: the caller sends it on each worker's pipe."""
 
-    def __init__(self, make_worker: MakeWorker, close_in_zygote: tuple[int, ...]) -> None:
+    def __init__(self, make_worker: MakeWorker | None, close_in_zygote: tuple[int, ...]) -> None:
         from concurrent.processing.process import ForkProcess
 
         ours, theirs = socket.socketpair()
         self._socket = ours
-        self.process = ForkProcess(target=_serve, args=(theirs, make_worker, close_in_zygote),
-                                   name="PoolZygote", daemon=True)
+        self._lock = threading.Lock()  # a shared zygote is asked from several pools' threads
+        # The owner's pid is taken here: if the owner dies while forking, the zygote's
+        # getppid() is already another process's.  Its end of the socket is closed in the
+        # zygote, so that the owner's death (or close) reads as the end of the file there.
+        self.process = ForkProcess(
+            target=_serve, name="PoolZygote", daemon=True,
+            args=(theirs, ours, make_worker, close_in_zygote, os.getpid()))
         self.process.start()
         theirs.close()
 
@@ -108,8 +120,9 @@ class Zygote:
         """A new worker on ``connection_fd`` (the caller then closes its copy of it)."""
         status_r, status_w = os.pipe()
         try:
-            socket.send_fds(self._socket, [Request.START + name.encode()],
-                            [connection_fd, status_w])
+            with self._lock:
+                socket.send_fds(self._socket, [Request.START + name.encode()],
+                                [connection_fd, status_w])
         finally:
             os.close(status_w)
         return ZygoteWorker(name, status_r)
@@ -126,9 +139,10 @@ class Zygote:
         self.process.join(timeout)
 
 
-def _serve(control: socket.socket, make_worker: MakeWorker,
-           close_in_zygote: tuple[int, ...]) -> None:
+def _serve(control: socket.socket, owners_end: socket.socket, make_worker: MakeWorker | None,
+           close_in_zygote: tuple[int, ...], owner: int) -> None:
     """The zygote: fork a worker per request; report each one's pid and exit code."""
+    owners_end.close()
     for fd in close_in_zygote:
         try:
             os.close(fd)
@@ -142,7 +156,6 @@ def _serve(control: socket.socket, make_worker: MakeWorker,
     signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so the wake-up fd is written
     status_of: dict[int, int] = {}  # worker pid -> its status pipe
     open_for_requests = True
-    owner = os.getppid()
     with selectors.DefaultSelector() as selector:
         selector.register(control, selectors.EVENT_READ)
         selector.register(wake_r, selectors.EVENT_READ)
@@ -176,7 +189,7 @@ def _serve(control: socket.socket, make_worker: MakeWorker,
             _report_exits(status_of)  # a SIGCHLD that came before the handler ran
 
 
-def _become_worker(make_worker: MakeWorker, name: str, connection_fd: int,
+def _become_worker(make_worker: MakeWorker | None, name: str, connection_fd: int,
                    zygote_fds: tuple[int, ...]) -> None:
     code = 1
     try:
@@ -184,7 +197,10 @@ def _become_worker(make_worker: MakeWorker, name: str, connection_fd: int,
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for fd in zygote_fds:
             os.close(fd)
-        worker = make_worker(name, _mp_connection.Connection(connection_fd))
+        connection = _mp_connection.Connection(connection_fd)
+        if make_worker is None:  # a shared zygote's worker: the pool sends what it runs
+            make_worker = connection.recv()
+        worker = make_worker(name, connection)
         code = worker._bootstrap()  # multiprocessing's own start of a forked child
     finally:
         os._exit(code)

@@ -9,12 +9,12 @@ and provides the hooks below.
 from __future__ import annotations
 
 import functools
-import threading
 import warnings
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent._shared._machinery.pool.args import check_callable, check_chunksize
 from concurrent._shared._machinery.pool.chunks import map_chunksize
 from concurrent._shared._machinery.pool.feeding import Feeder
@@ -81,14 +81,16 @@ class PoolMethods(Pool):
         with self._lifecycle.lock:
             self._lifecycle.check_running()
 
-    def _submit(self, chunks: list) -> None:
-        """Queue chunks; ``ValueError``/``BrokenPoolError`` (chunks discarded) if not running."""
+    def _submit(self, chunks: list, result: ApplyResult) -> None:
+        """Queue ``result``'s chunks; ``ValueError``/``BrokenPoolError`` (chunks discarded,
+        result withdrawn) if not running."""
         try:
             with self._lifecycle.lock:
                 self._lifecycle.check_running()
                 self._enqueue(chunks)
         except BaseException:
             self._discard(chunks)
+            result.withdraw()
             raise
         self._enqueued()
 
@@ -123,7 +125,12 @@ class PoolMethods(Pool):
         args = tuple(args)
         self._check_running()
         result = ApplyResult(callback, error_callback, self._cache)
-        self._submit([self._prepare_apply(result, func, args, kwds)])
+        try:
+            chunk = self._prepare_apply(result, func, args, kwds)
+        except BaseException:
+            result.withdraw()
+            raise
+        self._submit([chunk], result)
         return result
 
     # -- maps --------------------------------------------------------------------------------
@@ -160,10 +167,17 @@ class PoolMethods(Pool):
         if chunksize is None:
             chunksize = map_chunksize(len(items), self._processes, reporter is not None)
         result = MapResult(len(items), callback, error_callback, reporter, self._cache)
-        chunks = [self._prepare(result, func, items[start:start + chunksize], star, start, None)
-                  for start in range(0, len(items), chunksize)]  # raises at submission
+        chunks: list = []
+        try:
+            for start in range(0, len(items), chunksize):
+                chunks.append(self._prepare(result, func, items[start:start + chunksize], star,
+                                            start, None))
+        except BaseException:  # raised at submission: nothing of it runs, nothing stays held
+            self._discard(chunks)
+            result.withdraw()
+            raise
         if chunks:
-            self._submit(chunks)
+            self._submit(chunks, result)
         return result
 
     def imap(self, func: Callable, iterable: Iterable, chunksize: int | None = None, *,
@@ -193,8 +207,7 @@ class PoolMethods(Pool):
                         lambda: lifecycle.stopped)
         with lifecycle.lock:
             lifecycle.add_feeder()
-        threading.Thread(target=self._run_feeder, args=(feeder,), daemon=True,
-                         name=f"{type(self).__module__} feeder").start()
+        start_daemon(self._run_feeder, feeder, name=f"{type(self).__module__} feeder")
         return result
 
     def _run_feeder(self, feeder: Feeder) -> None:
@@ -212,6 +225,8 @@ class PoolMethods(Pool):
         except KeyboardInterrupt:
             self.terminate()  # Ctrl-C: stop the workers; what has not run never will
             raise
+        finally:  # a task's error holds this frame: no cycle back through its result
+            del result
 
 
 def _check_callables(func: object, callback: object, error_callback: object) -> None:

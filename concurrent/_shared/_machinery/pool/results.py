@@ -106,7 +106,10 @@ class ApplyResult(AsyncResult):
             raise TimeoutError(f"the result was not ready within {timeout} seconds")
         if self._ok:
             return self._value
-        raise self._value
+        try:
+            raise self._value
+        finally:  # the error's traceback holds this frame: no cycle back through the result
+            del self
 
     def _wait(self, timeout: float | None) -> bool:
         if self._ready:
@@ -115,6 +118,10 @@ class ApplyResult(AsyncResult):
             self._latch.release()
             return True
         return self._ready
+
+    def withdraw(self) -> None:
+        """Its submission failed, so no outcome will come: out of the pool's ``_cache``."""
+        _leave(self._cache, self)
 
     def _finish(self, ok: bool, value: Any) -> None:
         if not self._finishing.acquire(False):  # never released: the first outcome wins, even
@@ -226,7 +233,10 @@ class IMapIterator(Iterator):
         except IndexError:
             value = self._wait(None)
         if type(value) is _Failed:
-            raise value.error
+            try:
+                raise value.error
+            finally:  # the error's traceback holds this frame: no cycle back through value
+                del value
         return value
 
     def next(self, timeout: float | None = None) -> Any:
@@ -237,7 +247,10 @@ class IMapIterator(Iterator):
         except IndexError:
             value = self._wait(timeout)
         if type(value) is _Failed:
-            raise value.error
+            try:
+                raise value.error
+            finally:  # the error's traceback holds this frame: no cycle back through value
+                del value
         return value
 
     def _wait(self, timeout: float | None) -> Any:
