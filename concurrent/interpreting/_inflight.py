@@ -5,35 +5,38 @@ The stdlib's cross-interpreter queues unbind an item when the interpreter that p
 results are read, so each interpreter this backend starts counts the items it puts into a
 channel and nobody took yet: one token in its *counter* (an interpreter queue) per item, taken
 back by whoever takes the item.  An ended interpreter is closed only once its counter is empty
-(``_interpreters.Reaper``), and the taker that empties a counter rings the reaper's doorbell.
+(``_interpreters.Reaper``).  The taker that empties a counter says so: in the main interpreter
+it closes what that freed itself, right away (so once a program has read what a worker sent,
+nothing of that worker is left); elsewhere it rings the reaper's doorbell.
 
 The main interpreter is never closed while the program runs: what it sends is not counted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent import interpreters
 
 from concurrent.interpreting._waiting import Doorbell
 
-__all__ = ["adopt", "sent", "taken"]
+__all__ = ["adopt", "on_empty", "sent", "taken"]
 
 _counter: interpreters.Queue | None = None  # this interpreter's, when this backend started it
 _counter_id = 0
-_reaper_bell: Doorbell | None = None
+_emptied: Callable[[], None] | None = None  # what to do when a taker empties a counter
 
 
 def adopt(counter: interpreters.Queue, reaper_bell: Doorbell) -> None:
     """Count what this interpreter sends in ``counter``; ring ``reaper_bell`` on an empty one."""
-    global _counter, _counter_id, _reaper_bell
-    _counter, _counter_id, _reaper_bell = counter, counter.id, reaper_bell
+    global _counter, _counter_id, _emptied
+    _counter, _counter_id, _emptied = counter, counter.id, reaper_bell.ring
 
 
-def set_reaper_bell(bell: Doorbell) -> None:
-    """The doorbell to ring when a counter empties (in the main interpreter, where the reaper
-    runs)."""
-    global _reaper_bell
-    _reaper_bell = bell
+def on_empty(emptied: Callable[[], None]) -> None:
+    """Call ``emptied()`` when a taker here empties a counter (in the main interpreter, where
+    the reaper lives)."""
+    global _emptied
+    _emptied = emptied
 
 
 def sent() -> int:
@@ -55,5 +58,5 @@ def taken(origin: int) -> None:
         counter.get_nowait()
     except RuntimeError:  # the stdlib's QueueError: a counter closed with its interpreter at
         return  # exit, or emptied already; nothing to count any more
-    if counter.qsize() == 0 and _reaper_bell is not None:
-        _reaper_bell.ring()
+    if counter.qsize() == 0 and _emptied is not None:
+        _emptied()

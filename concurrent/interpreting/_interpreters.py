@@ -4,14 +4,21 @@
 
     start()    create -> its sys.path made this one's (exec) -> _bootstrap.setup(...) (call)
     Started    .call(function, *args): run a function of this backend in it, from this thread
-    retire()   -> the Reaper (a thread of the main interpreter) closes it once its in-flight
-                  counter is empty (_inflight): the stdlib drops what a closed interpreter put
+    retire()   -> closed once its in-flight counter is empty (_inflight): the stdlib drops
+                  what a closed interpreter put.  In the main interpreter, by the thread that
+                  retires it (nothing in flight) or that takes its last item; else by the Reaper
 
 An interpreter gets the setup it cannot find alone: the importer's ``sys.path`` (a new
 interpreter computes its own, without the entries this program added), its in-flight counter,
 the reaper's inbox and doorbell, the program's main script (``_codec``) and a few idle parkers
 (``_waiting``).  One started by a worker is handed to the main interpreter's reaper by id, which
 holds it before the worker lets go of it.
+
+The Reaper is a thread of the main interpreter that runs only while an interpreter of this
+backend exists: it closes what a worker retires or frees (a worker takes the last item another
+one sent), and ends with the last interpreter, so that a program that has joined its workers
+and read what they sent runs no thread of this backend (a fork of ``concurrent.processing``
+then sees one thread).  Whoever closes the last interpreter waits for it to end (``_settle``).
 
 An interpreter is destroyed when its last holder lets go, in whatever thread that happens, and
 destroying one while the program finalizes crashes it; so does the runtime when it ends an
@@ -32,6 +39,7 @@ import warnings
 from concurrent import interpreters
 from typing import Any
 
+from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent.interpreting import _codec, _inflight, _waiting
 from concurrent.interpreting._waiting import Doorbell, wait_for
 
@@ -41,6 +49,7 @@ _SPARE_PARKERS = 1  # idle parkers given to each interpreter started (more would
 _IN_MAIN = interpreters.get_current().id == interpreters.get_main().id
 _SYNC_PATH = "import sys\nsys.path[:] = _concurrent_sys_path\ndel _concurrent_sys_path, sys\n"
 _EXIT_WAIT = 10.0  # seconds the program's exit waits for brief calls in progress
+_SETTLE_WAIT = 5.0  # seconds the close of the last interpreter waits for the reaper to end
 
 _exiting = threading.Event()  # set when the program exits: no more calls into interpreters
 _held: set[interpreters.Interpreter] = set()  # started here and not closed yet
@@ -73,35 +82,78 @@ def _brief():
 def _hold(interp: interpreters.Interpreter) -> None:
     with _held_lock:
         _held.add(interp)
+        if _IN_MAIN:
+            _main_reaper().keep_running()
 
 
 def _let_go(interp: interpreters.Interpreter) -> None:
     with _held_lock:
         _held.discard(interp)
+        if not _held and _reaper is not None:
+            _reaper.bell.ring()  # nothing left to reap: the reaper ends
+
+
+def _settle() -> None:
+    """In the main interpreter, once no interpreter of this backend is left: wait (bounded) for
+    the reaper to end, so the caller returns with no thread of this backend running."""
+    reaper = _reaper
+    if reaper is None:
+        return
+    with _held_lock:
+        thread = None if _held else reaper.thread
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(_SETTLE_WAIT)
 
 
 class Reaper:
-    """Closes retired interpreters whose in-flight counter is empty (a daemon thread).
+    """Closes retired interpreters whose in-flight counter is empty, from a daemon thread that
+    runs while the main interpreter holds an interpreter of this backend.
 
     Retired by a thread of the main interpreter: ``retire``.  By a worker: through ``inbox``, an
-    interpreter queue of ``(interpreter id, counter id, acknowledgement Event)``.
+    interpreter queue of ``(interpreter id, counter id, acknowledgement Event)``; a worker that
+    retires one is itself held, so the thread runs to take it.
     """
 
     def __init__(self) -> None:
         self.inbox = interpreters.create_queue()
         self.bell = Doorbell()
+        self.thread: threading.Thread | None = None  # the last one started
+        self._running = False  # guarded by _held_lock
         self._retired: list[tuple[interpreters.Interpreter, interpreters.Queue]] = []
         self._lock = threading.Lock()
         self._closing = threading.Lock()  # held while closing; at exit, for good
-        _inflight.set_reaper_bell(self.bell)
-        threading.Thread(target=self._run, daemon=True,
-                         name="concurrent.interpreting reaper").start()
+        _inflight.on_empty(self.close_freed)
+
+    def keep_running(self) -> None:
+        """An interpreter is held: make sure the thread runs (call with ``_held_lock`` held)."""
+        if not self._running and not _exiting.is_set():
+            self._running = True
+            self.thread = start_daemon(self._run, name="concurrent.interpreting reaper")
 
     def retire(self, interp: interpreters.Interpreter, counter: interpreters.Queue) -> None:
-        """Close ``interp`` once ``counter`` is empty."""
+        """Close ``interp`` once ``counter`` is empty: now, from this thread, if it is."""
+        if counter.qsize() == 0:
+            try:
+                with _brief():
+                    _close(interp)
+            except ProgramExitingError:
+                return  # held: the runtime ends it with the program
+            _settle()
+            return
         with self._lock:
             self._retired.append((interp, counter))
         self.bell.ring()
+
+    def close_freed(self) -> None:
+        """A taker of this interpreter emptied a counter: close what that freed, from its
+        thread (the last item a worker sent was just read)."""
+        try:
+            with _brief(), self._closing:
+                for interp in self._closable():
+                    _close(interp)
+        except ProgramExitingError:
+            return
+        _settle()
 
     def _adopt(self) -> None:
         """Take over the interpreters that workers retired."""
@@ -124,7 +176,7 @@ class Reaper:
         return [interp for interp, _ in done]
 
     def _has_work(self) -> bool:
-        if self.inbox.qsize():
+        if self.inbox.qsize() or not _held:
             return True
         with self._lock:
             return any(counter.qsize() == 0 for _, counter in self._retired)
@@ -138,6 +190,10 @@ class Reaper:
                 self._adopt()
                 for interp in self._closable():
                     _close(interp)
+            with _held_lock:
+                if not _held:  # the next interpreter held starts another thread
+                    self._running = False
+                    return
 
     def close_all(self) -> None:
         """At exit: wait for a close in progress, then close every retired interpreter, sent

@@ -15,6 +15,8 @@ proxies, so an object stored in another stays shared.  A method that returns its
 a type's ``method_to_typeid`` are served too and come back as proxies.
 
 Served objects live until ``shutdown()``: no reference counting across interpreters.
+``shutdown()`` waits (at most ``SHUTDOWN_WAIT`` seconds, as multiprocessing waits for its
+server process) for the threads to end, so none of them is left running after it.
 """
 
 from __future__ import annotations
@@ -22,18 +24,22 @@ from __future__ import annotations
 import enum
 import itertools
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from concurrent import interpreters
 from typing import Any, NamedTuple
 
+from concurrent._shared._machinery.leaving_threads import start_thread
 from concurrent._shared._machinery.pool.tracebacks import capture
 from concurrent.interpreting import _codec
 from concurrent.interpreting._channel import Channel, Kind, LostItemError
 from concurrent.interpreting._waiting import wait_for
 from concurrent.interpreting._workers import DAEMON_THREADS
 
-__all__ = ["Address", "Op", "Server", "TypeInfo", "call"]
+__all__ = ["SHUTDOWN_WAIT", "Address", "Op", "Server", "TypeInfo", "call"]
+
+SHUTDOWN_WAIT = 1.0  # seconds shutdown() waits for the threads (a handler may be in a long call)
 
 
 class Op(enum.IntEnum):
@@ -87,8 +93,9 @@ class Server:
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._connections: list[Channel] = []
-        threading.Thread(target=_serve_door, args=(weakref.ref(self), self.address),
-                         daemon=DAEMON_THREADS, name="concurrent.interpreting manager").start()
+        self._threads = [start_thread(_serve_door, weakref.ref(self), self.address,
+                                      daemon=DAEMON_THREADS,
+                                      name="concurrent.interpreting manager")]
 
     def _register(self, obj: Any, typeid: str) -> Any:
         with self._lock:
@@ -116,9 +123,10 @@ class Server:
     def connect(self, requests: Channel, replies: Channel) -> None:
         with self._lock:
             self._connections.append(requests)
-        threading.Thread(target=_serve_connection, args=(weakref.ref(self), requests, replies),
-                         daemon=DAEMON_THREADS,
-                         name="concurrent.interpreting manager connection").start()
+            self._threads = [thread for thread in self._threads if thread.is_alive()]
+            self._threads.append(start_thread(
+                _serve_connection, weakref.ref(self), requests, replies, daemon=DAEMON_THREADS,
+                name="concurrent.interpreting manager connection"))
 
     def shutdown(self) -> None:
         """Stop serving: every handler ends after its current request; pools are terminated."""
@@ -137,6 +145,18 @@ class Server:
         for obj, _ in objects:
             if isinstance(obj, Pool):  # its workers would outlive the manager otherwise
                 obj.terminate()
+        del objects
+        self.join(SHUTDOWN_WAIT)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the threads to end (at most ``timeout`` seconds in all; not the caller's,
+        when it is one of them)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
 
 def _next_message(channel: Channel, alive: interpreters.Queue) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 
 from concurrent._shared import _workers as _abc
 from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.leaving_threads import start_thread
 
 __all__ = ["Process", "active_children", "cpu_count", "current_process"]
 
@@ -120,11 +121,15 @@ class Process(_abc.Worker):
 
         payload = _codec.dumps(self)  # an unpicklable target or argument fails here
         self._pid = os.getpid()
-        self._thread = threading.Thread(target=self._serve, args=(payload,), name=self._name,
-                                        daemon=self._daemon and DAEMON_THREADS)
         with _children_lock:
             _children.add(self)
-        self._thread.start()
+        try:
+            self._thread = start_thread(self._serve, payload, name=self._name,
+                                        daemon=self._daemon and DAEMON_THREADS)
+        except BaseException:
+            with _children_lock:
+                _children.discard(self)
+            raise
         self._ident = self._thread.ident
 
     def _serve(self, payload: Any) -> None:
@@ -149,7 +154,7 @@ class Process(_abc.Worker):
             raise RuntimeError("cannot join the current process")
         if self._thread is None:
             raise RuntimeError("can only join a started process")
-        self._ended.wait(timeout)
+        self._thread.join(timeout)  # the thread itself: nothing of the worker runs after join
 
     def is_alive(self) -> bool:
         """True from ``start()`` until its target and the threads it started have ended."""

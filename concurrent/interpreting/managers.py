@@ -301,7 +301,9 @@ class SyncManager(_abc.Manager):
             self._finalizer()
 
     def join(self, timeout: float | None = None) -> None:
-        """Accepted for processing's API: there is no server process to wait for."""
+        """Wait until the server's threads have ended (after ``shutdown()``), or ``timeout``
+        seconds pass: what waiting for the server process is in processing."""
+        self._server.join(timeout)
 
     def list(self, sequence: Iterable = ()) -> ListProxy:
         """A served list of ``sequence``'s items."""

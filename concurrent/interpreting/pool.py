@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from concurrent._shared._errors import BrokenPoolError
 from concurrent._shared._machinery.exports import public_dir
+from concurrent._shared._machinery.leaving_threads import start_thread
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.methods import PoolMethods
@@ -87,10 +88,9 @@ class _Workers:
     def start_one(self) -> None:
         # Called with the lifecycle lock held.
         number = next(self._numbers)
-        thread = threading.Thread(target=self._work, args=(number,), daemon=DAEMON_THREADS,
-                                  name=f"{self.name}-Worker-{number}")
+        thread = start_thread(self._work, number, daemon=DAEMON_THREADS,
+                              name=f"{self.name}-Worker-{number}")
         self.threads.add(thread)
-        thread.start()
 
     def _work(self, number: int) -> None:
         from concurrent.interpreting import _bootstrap, _interpreters

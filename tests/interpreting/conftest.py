@@ -1,10 +1,12 @@
 """Fixtures for the interpreter backend's own tests (Python 3.14+).
 
-Every test must leave no worker running and, once what they sent was taken, no interpreter: the
-reaper closes an ended worker's interpreter asynchronously, so the check waits (bounded) for it.
+Every test must leave no worker running and, once what they sent was taken, no interpreter and
+no thread it started (the backend's reaper, pool and manager threads end with what they serve):
+what ends asynchronously is waited for, bounded.
 """
 
 import sys
+import threading
 import time
 
 import pytest
@@ -43,8 +45,11 @@ def no_stray_workers_or_interpreters():
     import concurrent.interpreting as backend
 
     before = {interp.id for interp in interpreters.list_all()}
+    threads_before = set(threading.enumerate())
     yield
     assert until(lambda: not backend.active_children()), (
         f"workers still running after the test: {backend.active_children()}")
     assert until(lambda: {i.id for i in interpreters.list_all()} <= before), (
         f"interpreters left behind: {interpreters.list_all()} (before: {sorted(before)})")
+    assert until(lambda: set(threading.enumerate()) <= threads_before), (
+        f"threads left running: {set(threading.enumerate()) - threads_before}")
