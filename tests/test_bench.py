@@ -9,7 +9,16 @@ import sys
 
 import pytest
 
-from concurrent._bench import _cli, _payloads, _runner, _throughput, _workloads
+from concurrent._bench import (
+    _cli,
+    _comparison,
+    _payloads,
+    _runner,
+    _startup,
+    _throughput,
+    _workloads,
+)
+from concurrent._bench._comparison import Point, compare
 from concurrent._bench._httpserver import LocalHTTPServer
 from concurrent._bench._modes import (
     OURS_PROCESSING,
@@ -86,6 +95,11 @@ class _Silent:
         (["--modes", "asyncio"], "'asyncio'"),
         (["--start-method", "vfork"], "'vfork'"),
         (["--plot", "speed.pdf"], "'speed.pdf'"),
+        (["--plot", "speed.svg"], "--plot now takes a directory"),
+        (["--plot", "/no/such/dir/figures"], "'/no/such/dir'"),
+        (["--plot-format", "png"], "--plot-format needs --plot DIR"),
+        (["--from-json", "/no/such/bench.json"], "'/no/such/bench.json'"),
+        (["--plot", "figures", "--plot-format", "pdf"], "'pdf'"),
         (["--json", "/no/such/dir/out.json"], "'/no/such/dir'"),
         (["--bogus"], "--bogus"),
     ],
@@ -107,10 +121,19 @@ def test_defaults_and_lists_parse():
     assert args.repeat is None and not args.quick
 
 
+def test_plot_to_an_existing_file_is_refused(capsys, tmp_path):
+    taken = tmp_path / "figures"
+    taken.write_text("")
+    with pytest.raises(SystemExit) as exited:
+        _cli.main(["--plot", str(taken)])
+    assert exited.value.code == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
 def test_plot_without_matplotlib_names_the_extra(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(_cli, "matplotlib_available", lambda: False)
     with pytest.raises(SystemExit) as exited:
-        _cli.main(["--plot", str(tmp_path / "speed.png")])
+        _cli.main(["--plot", str(tmp_path / "figures")])
     assert exited.value.code == 2
     assert "pip install 'concurrent-pep371[plot]'" in capsys.readouterr().err
 
@@ -118,9 +141,9 @@ def test_plot_without_matplotlib_names_the_extra(capsys, monkeypatch, tmp_path):
 @pytest.mark.skipif(matplotlib_available(), reason="matplotlib is installed here")
 def test_plot_really_missing_matplotlib_is_refused_before_running(capsys, tmp_path):
     with pytest.raises(SystemExit):
-        _cli.main(["--plot", str(tmp_path / "speed.svg")])
+        _cli.main(["--plot", str(tmp_path / "figures")])
     assert "concurrent-pep371[plot]" in capsys.readouterr().err
-    assert not (tmp_path / "speed.svg").exists()
+    assert not (tmp_path / "figures").exists()
 
 
 # -- the workloads compute what they claim ---------------------------------------------------
@@ -215,6 +238,25 @@ def test_tiny_run_prints_a_table_and_writes_real_json(capsys, tmp_path):
             assert f"{figure['mode']}: unavailable: {figure['unavailable']}" in table
 
 
+def test_a_saved_run_is_reported_again_without_running(capsys, tmp_path):
+    saved = tmp_path / "bench.json"
+    status = _cli.main(["--sections", "workloads,throughput", "--workloads", "empty",
+                        "--benchmarks", "lock", "--workers", "1", "--repeat", "2", "--modes",
+                        "threading,concurrent.threading", "--json", str(saved)])
+    assert status == 0
+    table = capsys.readouterr().out.replace(f"wrote {saved}\n", "")
+    assert _cli.main(["--from-json", str(saved)]) == 0
+    assert capsys.readouterr().out == table  # every figure, ratio and note as first printed
+
+
+def test_a_file_that_is_not_a_saved_run_is_refused_with_status_1(capsys, tmp_path):
+    for text in ("{not json", json.dumps({"meta": {}})):
+        path = tmp_path / "bad.json"
+        path.write_text(text)
+        assert _cli.main(["--from-json", str(path)]) == 1
+        assert f"cannot read {path}" in capsys.readouterr().err
+
+
 def test_spawn_run_through_the_real_command(tmp_path):
     out = tmp_path / "spawn.json"
     command = [sys.executable, "-m", "concurrent", "bench", "--start-method", "spawn",
@@ -233,10 +275,15 @@ def test_spawn_run_through_the_real_command(tmp_path):
 
 # -- the other sections, called directly with tiny sizes -------------------------------------
 
+TINY_COUNTS = {"queue": 200, "queue_256": 200, "queue_4x4": 200, "pipe": 200, "lock": 1000,
+               "rlock": 1000, "condition": 50, "manager_list": 50, "manager_dict": 50,
+               "value": 500, "array": 500, "imap": 320, "imap_unordered": 320}
+
+
 def test_throughput_figures_are_real_rates():
     results = Results(meta={"repeat": 1})
-    counts = {"queue": 200, "queue_256": 200, "queue_4x4": 200, "pipe": 200, "lock": 1000,
-              "rlock": 1000, "condition": 50, "manager_list": 50, "manager_dict": 50}
+    counts = TINY_COUNTS
+    assert set(counts) == set(_throughput.THROUGHPUT_NAMES)
     _throughput.run_throughput(results, _throughput.THROUGHPUT_NAMES, counts,
                                _stdlib_backends(), 1, _Silent(), timeout=30)
     assert len(results.figures) == len(counts) * len(STDLIB_MODES)
@@ -244,6 +291,20 @@ def test_throughput_figures_are_real_rates():
         assert figure.ok, figure.unavailable
         assert figure.unit == "ops/s" and figure.samples[0] > 0
     assert "pyprocessing's benchmarks" in format_table(results)
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_shared_values_and_imap_rows_on_our_backends(method):
+    """Each sample checked its result: every increment landed, every imap result came back."""
+    results = Results(meta={"repeat": 1})
+    modes = (OURS_PROCESSING, OURS_THREADING)
+    backends = {mode: load_backend(mode, method) for mode in modes}
+    names = ["value", "array", "imap", "imap_unordered"]
+    _throughput.run_throughput(results, names, TINY_COUNTS, backends, 1, _Silent(), timeout=30)
+    assert len(results.figures) == len(names) * len(modes)
+    for figure in results.figures:
+        assert figure.ok, figure.unavailable
+        assert figure.samples[0] > 0
 
 
 @pytest.mark.parametrize("method", START_METHODS)
@@ -296,6 +357,54 @@ def test_manager_payloads_through_our_processing_backend(method):
         figure = results.find("payloads", "Manager", label, OURS_PROCESSING)
         assert figure.ok, figure.unavailable
         assert figure.samples[0] > 0
+
+
+# -- the start-up section ---------------------------------------------------------------------
+
+TINY_STARTUP = _startup.Sizes(1, 5, {method: 1 for method in START_METHODS})
+
+
+def test_startup_rows_compare_each_start_method_in_fresh_programs():
+    results = Results(meta={"repeat": 1})
+    backends = {mode: load_backend(mode, default_start_method())
+                for mode in (STDLIB_THREADING, STDLIB_PROCESSING, OURS_PROCESSING)}
+    _startup.run_startup(results, TINY_STARTUP, backends, 1, _Silent(), timeout=60)
+    for mode in backends:
+        for test, case in (("import", _startup.IMPORT_CASE), ("queue_create", "Queue()")):
+            figure = results.find("startup", test, case, mode)
+            assert figure.ok and 0 < figure.samples[0] < 10, (test, mode, figure)
+    for method in START_METHODS:
+        for test in ("start_join", "first_start_join"):
+            for mode in (STDLIB_PROCESSING, OURS_PROCESSING):
+                figure = results.find("startup", test, method, mode)
+                assert figure.ok and len(figure.samples) == 1, (test, method, figure)
+            assert results.find("startup", test, method, STDLIB_THREADING) is None
+    table = format_table(results)
+    assert "Start-up costs" in table and "first_start_join" in table
+    start_join = next(line for line in table.splitlines() if line.startswith("start_join"))
+    assert start_join.split()[:3] == ["start_join", START_METHODS[0], "-"]  # no thread figure
+    document = to_json(results)
+    assert {figure["param_is"] for figure in document["figures"]} == {"case"}
+
+
+def test_a_failing_fresh_interpreter_is_a_bench_error_naming_it():
+    with pytest.raises(BenchError, match="no_such_module_for_the_bench"):
+        _startup._import("no_such_module_for_the_bench", 1, _startup.fresh_env(), 30)
+
+
+def test_a_failing_start_join_of_ours_fails_its_first_figure_too(monkeypatch):
+    def failing(*args):
+        raise BenchError("start_join broke")
+
+    monkeypatch.setattr(_startup, "_start_join", failing)
+    results = Results(meta={"repeat": 1})
+    backends = {OURS_PROCESSING: load_backend(OURS_PROCESSING, default_start_method())}
+    _startup.run_startup(results, TINY_STARTUP, backends, 1, _Silent(), timeout=30)
+    for test in ("start_join", "first_start_join"):
+        figure = results.find("startup", test, "spawn", OURS_PROCESSING)
+        assert figure.unavailable == "failed: BenchError: start_join broke"
+    document = to_json(results)
+    assert all((f["median"] is None) == bool(f["unavailable"]) for f in document["figures"])
 
 
 # -- unavailable modes are reported, never faked ---------------------------------------------
@@ -393,13 +502,71 @@ def test_progress_line_only_on_a_terminal():
     assert live.written[-1] == "\r\x1b[K"
 
 
+def _two_sided_results() -> Results:
+    results = Results(meta={"repeat": 3})
+    rows = (("workloads", "fib", 2, "s", [2.0, 4.0, 3.0], [1.0, 1.5, 9.0]),
+            ("throughput", "lock", 10, "ops/s", [100.0, 80.0, 120.0], [250.0, 200.0, 300.0]))
+    for section, test, param, unit, theirs, ours in rows:
+        results.figure(section, test, param, STDLIB_THREADING, unit).samples.extend(theirs)
+        results.figure(section, test, param, OURS_THREADING, unit).samples.extend(ours)
+    results.figure("workloads", "fib", 2, "linear", "s").samples.append(6.0)
+    broken = results.figure("throughput", "rlock", 10, OURS_THREADING, "ops/s")
+    broken.unavailable = "failed"
+    results.figure("throughput", "rlock", 10, STDLIB_THREADING, "ops/s").samples.append(1.0)
+    return results
+
+
+def test_comparison_is_relative_speed_with_the_spread_of_both_sides():
+    results = _two_sided_results()
+    (pair,) = compare(results, "workloads")  # linear has no baseline: no pair of its own
+    assert (pair.stdlib_mode, pair.our_mode) == (STDLIB_THREADING, OURS_THREADING)
+    (row,) = pair.rows
+    assert row.label == "fib, 2 workers"
+    # Seconds become speeds: the stdlib's median (3 s) over each sample.
+    assert row.stdlib == pytest.approx(Point(1.0, 3.0 / 4.0, 3.0 / 2.0))
+    assert row.ours == pytest.approx(Point(3.0 / 1.5, 3.0 / 9.0, 3.0 / 1.0))
+    assert row.ours.median == pytest.approx(results.vs_stdlib(
+        results.find("workloads", "fib", 2, OURS_THREADING)))
+    (pair,) = compare(results, "throughput")
+    assert [row.label for row in pair.rows] == ["lock"]  # the failed rlock row is left out
+    assert pair.rows[0].ours == pytest.approx(Point(2.5, 2.0, 3.0))
+    assert compare(results, "payloads") == []
+    for test, payload in (("Queue", "1 MB"), ("Pipe", "1 MB"), ("Queue", "16 MB")):
+        for mode in (STDLIB_THREADING, OURS_THREADING):
+            results.figure("payloads", test, payload, mode, "MB/s").samples.append(1.0)
+    (pair,) = compare(results, "payloads")  # grouped by test, as the tables are
+    assert [row.label for row in pair.rows] == ["Queue, 1 MB", "Queue, 16 MB", "Pipe, 1 MB"]
+    assert _comparison.label(results.find("workloads", "fib", 2, "linear")) == "fib, 2 workers"
+
+
 @pytest.mark.skipif(not matplotlib_available(), reason="matplotlib (the plot extra) not installed")
-@pytest.mark.parametrize("extension", ["png", "svg"])
-def test_plot_file_is_written(tmp_path, capsys, extension):
-    out = tmp_path / f"speed.{extension}"
-    status = _cli.main(["--sections", "workloads", "--workloads", "empty", "--workers", "1,2",
-                        "--repeat", "1", "--modes", "threading", "--plot", str(out)])
+def test_plots_of_recorded_results_one_per_section(tmp_path):
+    from concurrent._bench._plot import write_plots
+
+    written = write_plots(_two_sided_results(), str(tmp_path / "new"), "svg")
+    assert written == [str(tmp_path / "new" / "workloads.svg"),
+                       str(tmp_path / "new" / "throughput.svg")]
+    text = (tmp_path / "new" / "workloads.svg").read_text()
+    for shown in ("fib, 2 workers", "2.00x", "concurrent.threading"):  # text stays text
+        assert shown in text
+    again = write_plots(_two_sided_results(), str(tmp_path / "again"), "svg")
+    assert (tmp_path / "again" / "workloads.svg").read_text() == text  # no date, no random ids
+    assert len(again) == 2
+
+
+@pytest.mark.skipif(not matplotlib_available(), reason="matplotlib (the plot extra) not installed")
+@pytest.mark.parametrize("image_format", ["png", "svg"])
+def test_plot_writes_a_figure_per_section_that_ran(tmp_path, capsys, image_format):
+    figures = tmp_path / "figures"
+    status = _cli.main(["--sections", "workloads,throughput", "--workloads", "empty",
+                        "--benchmarks", "lock,value", "--workers", "1", "--repeat", "2",
+                        "--modes", "threading,concurrent.threading", "--plot", str(figures),
+                        "--plot-format", image_format])
     assert status == 0
-    assert out.stat().st_size > 1000
-    head = out.read_bytes()[:200]
-    assert head.startswith(b"\x89PNG") if extension == "png" else b"<svg" in out.read_bytes()
+    out = capsys.readouterr().out
+    assert sorted(path.name for path in figures.iterdir()) == [
+        f"throughput.{image_format}", f"workloads.{image_format}"]
+    for path in figures.iterdir():
+        assert f"wrote {path}" in out
+        head = path.read_bytes()[:200]
+        assert head.startswith(b"\x89PNG") if image_format == "png" else b"<svg" in head

@@ -141,9 +141,10 @@ def test_docs_build_with_warnings_as_errors(tmp_path):
     for old, new in MODULES.items():
         assert f"import {old}\n" in migrating and f"import {new}\n" in migrating, old
 
-    # The benchmark tables come from docs/_data/bench.json.
+    # The benchmark tables come from docs/_data/bench.json (the cluster section has no table).
     benchmarks = _text(html / "guides" / "benchmarks.html")
-    for test in _bench_document()["tests"]:
+    document = _bench_document()
+    for test in {f["test"] for f in document["figures"] if f["section"] != "cluster"}:
         assert test in benchmarks, test
 
     # Each reference page lists its module's public names.
@@ -172,12 +173,29 @@ def test_recorded_bench_is_a_bench_json_document():
     assert {"meta", "tests", "figures"} <= set(document)
     sections = {figure["section"] for figure in document["figures"]}
     # The cluster section is there when the run had the [distributed] extra; no table shows it.
-    assert sections - {"cluster"} == {"workloads", "throughput", "payloads"}, sections
+    assert sections - {"cluster"} == {"workloads", "throughput", "payloads", "startup"}, sections
     for figure in document["figures"]:
         assert {"section", "test", "param", "param_is", "mode", "unit", "median",
                 "unavailable", "vs_stdlib"} <= set(figure)
         assert figure["test"] in document["tests"]
         assert (figure["median"] is None) == bool(figure["unavailable"])
+
+
+def test_the_benchmarks_page_shows_a_figure_of_each_recorded_section():
+    """docs/figures/bench holds one small SVG per table, from the run the tables show."""
+    document = _bench_document()
+    page = (DOCS / "guides" / "benchmarks.rst").read_text(encoding="utf-8")
+    shown = set(re.findall(r"figure:: /figures/bench/(\S+)\.svg", page))
+    tables = set(re.findall(r"bench-table:: (\S+)", page))
+    assert shown == tables, (shown, tables)
+    recorded = {figure["section"] for figure in document["figures"]}
+    for section in shown:
+        assert section in recorded, section
+        figure = DOCS / "figures" / "bench" / f"{section}.svg"
+        text = figure.read_text(encoding="utf-8")
+        assert len(text) < 150_000, f"{figure} is {len(text)} bytes"
+        assert f"Python {document['meta']['python']}, " in text  # the same run's machine
+        assert f"start method {document['meta']['start_method']}" in text
 
 
 @pytest.mark.slow

@@ -6,22 +6,27 @@ import os
 import sys
 import time
 
-from concurrent._bench import _payloads, _runner, _scaleout, _throughput
+from concurrent._bench import _payloads, _runner, _scaleout, _startup, _throughput
 from concurrent._bench._modes import (
     WORKER_MODES,
     UnavailableError,
     default_start_method,
     load_backend,
 )
-from concurrent._bench._plot import MISSING_MATPLOTLIB, matplotlib_available, plot_format
+from concurrent._bench._plot import (
+    FORMATS,
+    MISSING_MATPLOTLIB,
+    check_plot_dir,
+    matplotlib_available,
+)
 from concurrent._bench._progress import Progress
-from concurrent._bench._report import format_table, write_json
+from concurrent._bench._report import format_table, read_json, write_json
 from concurrent._bench._results import Results
 from concurrent._bench._workers import BenchError
 
 __all__ = ["build_parser", "main", "run"]
 
-SECTIONS = ("workloads", "throughput", "payloads", "cluster")
+SECTIONS = ("workloads", "throughput", "payloads", "startup", "cluster")
 DEFAULT_WORKERS = (1, 2, 4, 8)
 FULL_REPEAT, QUICK_REPEAT = 5, 3
 
@@ -77,8 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="smaller workloads and 3 runs: under a minute on 2 cores "
                              "with the default start method")
     parser.add_argument("--json", metavar="FILE", help="also write every figure and sample here")
-    parser.add_argument("--plot", metavar="FILE",
-                        help="draw speed-up against workers to a .png or .svg (needs matplotlib)")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="run nothing: print the tables of a run saved with --json (and "
+                             "draw its figures with --plot)")
+    parser.add_argument("--plot", metavar="DIR",
+                        help="write one figure per section into DIR (made if missing): ours "
+                             "beside the stdlib per row, with the spread of the samples; "
+                             "DIR/workloads.svg ... (needs matplotlib)")
+    parser.add_argument("--plot-format", choices=FORMATS,
+                        help=f"the figures' format (default: {FORMATS[0]})")
     parser.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(),
                         help=f"start method of both process modes (default: "
                              f"{default_start_method()}, the platform's)")
@@ -107,20 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse, before anything runs, options that could only fail at the end."""
-    for option, path in (("--json", args.json), ("--plot", args.plot)):
-        if path is not None:
-            directory = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(directory):
-                parser.error(f"{option} {path!r}: directory {directory!r} does not exist")
-    if args.plot is not None:
-        try:
-            plot_format(args.plot)
-        except ValueError as exc:
-            parser.error(str(exc))
-        if not matplotlib_available():
-            parser.error(MISSING_MATPLOTLIB)
-        if "workloads" not in args.sections:
-            parser.error("--plot draws the workloads section; add workloads to --sections")
+    if args.from_json is not None and not os.path.isfile(args.from_json):
+        parser.error(f"--from-json {args.from_json!r}: no such file")
+    if args.json is not None:
+        directory = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(directory):
+            parser.error(f"--json {args.json!r}: directory {directory!r} does not exist")
+    if args.plot is None:
+        if args.plot_format is not None:
+            parser.error("--plot-format needs --plot DIR")
+        return
+    problem = check_plot_dir(args.plot)
+    if problem is not None:
+        parser.error(problem)
+    if not matplotlib_available():
+        parser.error(MISSING_MATPLOTLIB)
 
 
 def _machine(args: argparse.Namespace, start_method: str, repeat: int) -> dict:
@@ -168,6 +181,8 @@ def run(args: argparse.Namespace, progress_stream=None) -> Results:
     if "payloads" in args.sections:
         kinds = 2 if with_numpy else 1
         steps += len(sizes_mb) * kinds * repeat * (1 + len(_payloads.CHANNELS) * available)
+    if "startup" in args.sections:
+        steps += _startup.count_steps(backends, repeat)
     if "cluster" in args.sections:
         steps += _scaleout.count_steps(repeat)
     progress = Progress(steps, progress_stream)
@@ -184,6 +199,9 @@ def run(args: argparse.Namespace, progress_stream=None) -> Results:
         if "payloads" in args.sections:
             _payloads.run_payloads(results, sizes_mb, _payloads.CHANNELS, backends, repeat,
                                    progress, with_numpy)
+        if "startup" in args.sections:
+            _startup.run_startup(results, _startup.QUICK if args.quick else _startup.FULL,
+                                 backends, repeat, progress)
         if "cluster" in args.sections:
             _scaleout.run_scaleout(results, _scaleout.QUICK if args.quick else _scaleout.FULL,
                                    start_method, repeat, progress)
@@ -202,19 +220,27 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check(parser, args)
-    try:
-        results = run(args)
-        results.meta["command"] = " ".join(["python -m concurrent bench", *argv])
-    except (BenchError, OSError, RuntimeError) as exc:
-        print(f"python -m concurrent bench: failed: {exc}", file=sys.stderr)
-        return 1
+    if args.from_json is not None:
+        try:
+            results = read_json(args.from_json)
+        except (OSError, ValueError) as exc:  # JSONDecodeError is a ValueError
+            print(f"python -m concurrent bench: cannot read {args.from_json}: {exc}",
+                  file=sys.stderr)
+            return 1
+    else:
+        try:
+            results = run(args)
+            results.meta["command"] = " ".join(["python -m concurrent bench", *argv])
+        except (BenchError, OSError, RuntimeError) as exc:
+            print(f"python -m concurrent bench: failed: {exc}", file=sys.stderr)
+            return 1
     sys.stdout.write(format_table(results))
     if args.json is not None:
         write_json(results, args.json)
         print(f"wrote {args.json}")
     if args.plot is not None:
-        from concurrent._bench._plot import write_plot
+        from concurrent._bench._plot import write_plots
 
-        write_plot(results, args.plot)
-        print(f"wrote {args.plot}")
+        for path in write_plots(results, args.plot, args.plot_format or FORMATS[0]):
+            print(f"wrote {path}")
     return 0

@@ -76,7 +76,8 @@ class Backend:
         return self.processes
 
 
-API_NAMES = ("Worker", "Queue", "Pipe", "Lock", "RLock", "Condition", "Pool", "Manager")
+API_NAMES = ("Worker", "Queue", "Pipe", "Lock", "RLock", "Condition", "Pool", "Manager", "Value",
+             "Array")
 
 
 def _stdlib_threading() -> Backend:
@@ -93,6 +94,8 @@ def _stdlib_threading() -> Backend:
         "Condition": threading.Condition,
         "Pool": dummy.Pool,
         "Manager": dummy.Manager,
+        "Value": dummy.Value,
+        "Array": dummy.Array,
     }
     return Backend(STDLIB_THREADING, False, names, "threading")
 

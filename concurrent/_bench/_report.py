@@ -17,7 +17,7 @@ from concurrent._bench._modes import (
 )
 from concurrent._bench._results import Figure, Results
 
-__all__ = ["format_ms", "format_rate", "format_table", "to_json", "write_json"]
+__all__ = ["format_ms", "format_rate", "format_table", "read_json", "to_json", "write_json"]
 
 # Column order: each of our backends right after the stdlib mode it replaces, then the ratio;
 # the interpreters last, their ratio against threading (BASELINE).
@@ -25,7 +25,8 @@ PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING
          (STDLIB_THREADING, OURS_INTERPRETING))
 UNAVAILABLE = "unavailable"
 PARAM_MEANING = {"workloads": "workers", "throughput": "operations per sample",
-                 "payloads": "payload"}
+                 "payloads": "payload", "startup": "case"}
+NOT_MEASURED = "-"  # a row that a mode has no figure for (a thread has no start method)
 
 
 def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -97,7 +98,10 @@ def _cells(results: Results, section: str, test: str, param, modes, show) -> lis
     cells = []
     for mode in modes:
         figure = results.find(section, test, param, mode)
-        cells.append(show(figure) if figure is not None and figure.ok else UNAVAILABLE)
+        if figure is None:
+            cells.append(NOT_MEASURED)
+        else:
+            cells.append(show(figure) if figure.ok else UNAVAILABLE)
         if mode in BASELINE and BASELINE[mode] in modes:
             cells.append(_ratio(results.vs_stdlib(figure) if figure is not None else None))
     return cells
@@ -189,6 +193,28 @@ def _payloads_section(results: Results, repeat: int) -> list[str]:
         ""] + _notes(results, section)
 
 
+def _startup_section(results: Results, repeat: int) -> list[str]:
+    section = "startup"
+    figures = [figure for figure in results.figures if figure.section == section]
+    if not figures:
+        return []
+    modes = _modes_in(results, section)
+    rows = []
+    for test in _ordered(figure.test for figure in figures):
+        for case in _ordered(f.param for f in figures if f.test == test):
+            rows.append([test, str(case),
+                         *_cells(results, section, test, case, modes, _show_seconds)])
+    lines = [
+        f"Start-up costs: milliseconds, median (best) of {repeat} interleaved run(s)",
+        "import and start_join run in fresh interpreters, one program per side",
+        "",
+    ]
+    lines += _grid(_header(["test", "case"], modes), rows) + [""]
+    for test in _ordered(figure.test for figure in figures):
+        lines.append(f"  {test}: {results.tests.get(test, test)}")
+    return lines + _notes(results, section)
+
+
 def format_table(results: Results) -> str:
     """The whole report as text: the machine, then one block per section that ran."""
     meta = results.meta
@@ -205,7 +231,8 @@ def format_table(results: Results) -> str:
     ]
     from concurrent._bench._scaleout import format_section
 
-    for section in (_workloads_section, _throughput_section, _payloads_section, format_section):
+    for section in (_workloads_section, _throughput_section, _payloads_section,
+                    _startup_section, format_section):
         block = section(results, repeat)
         if block:
             lines += block + [""]
@@ -254,3 +281,21 @@ def write_json(results: Results, path: str) -> None:
     with open(path, "w", encoding="utf-8") as out:
         json.dump(to_json(results), out, indent=2)
         out.write("\n")
+
+
+def read_json(path: str) -> Results:
+    """The run that ``write_json`` saved, with every sample, to report or plot it again."""
+    with open(path, encoding="utf-8") as source:
+        document = json.load(source)
+    try:
+        results = Results(meta=document["meta"], tests=document["tests"])
+        for figure in document["figures"]:
+            results.figures.append(Figure(
+                figure["section"], figure["test"], figure["param"], figure["mode"],
+                figure["unit"], list(figure["samples"]), figure["unavailable"]))
+        for payload, memcpy in document.get("memcpy_mb_s", {}).items():
+            results.memcpy[payload] = list(memcpy["samples"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a bench --json document ({type(exc).__name__}: "
+                         f"{exc})") from None
+    return results

@@ -3,9 +3,11 @@
 queue and pipe: small objects from one worker to the parent; queue_256 and queue_4x4: 256-byte
 strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers; lock and
 rlock: acquire/release pairs in one worker; condition: notify/wait round trips between the
-parent and one worker; manager list/dict: item reads through a manager's proxy.  Worker and
-manager start-up are outside the timed part: these figures are the steady-state cost per
-operation.
+parent and one worker; manager list/dict: item reads through a manager's proxy; value and
+array: read-modify-writes of a shared ``Value``/``Array`` item (with its lock); imap and
+imap_unordered: tiny tasks through a pool of ``POOL_WORKERS`` in 16 explicit chunks.  Worker,
+pool and manager start-up are outside the timed part: these figures are the steady-state cost
+per operation.
 """
 
 import time
@@ -21,10 +23,11 @@ from concurrent._bench._workers import (
     close_channel,
     finish_workers,
     running_manager,
+    running_pool,
     start_workers,
 )
 
-__all__ = ["FULL_COUNTS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
+__all__ = ["FULL_COUNTS", "POOL_WORKERS", "QUICK_COUNTS", "THROUGHPUT_NAMES", "run_throughput"]
 
 SECTION = "throughput"
 UNIT = "ops/s"
@@ -32,13 +35,18 @@ ITEM = ("hello", 42, 3.5)  # a small mixed object, as pyprocessing's queue test 
 MESSAGE = "m" * 256  # a small message, as most real ones are
 GO = "go"
 
+POOL_WORKERS = 2
+CHUNKS = 16  # imap's explicit chunksize is the count over this
+
 # Counts of queue_4x4 are multiples of 4: each producer puts a quarter.
 FULL_COUNTS = {"queue": 100_000, "queue_256": 100_000, "queue_4x4": 100_000, "pipe": 100_000,
                "lock": 1_000_000, "rlock": 1_000_000, "condition": 20_000,
-               "manager_list": 20_000, "manager_dict": 20_000}
+               "manager_list": 20_000, "manager_dict": 20_000, "value": 200_000,
+               "array": 200_000, "imap": 100_000, "imap_unordered": 100_000}
 QUICK_COUNTS = {"queue": 10_000, "queue_256": 20_000, "queue_4x4": 20_000, "pipe": 10_000,
                 "lock": 500_000, "rlock": 500_000, "condition": 2_000, "manager_list": 2_000,
-                "manager_dict": 2_000}
+                "manager_dict": 2_000, "value": 50_000, "array": 50_000, "imap": 20_000,
+                "imap_unordered": 20_000}
 THROUGHPUT_NAMES = tuple(FULL_COUNTS)
 
 DESCRIPTIONS = {
@@ -51,6 +59,14 @@ DESCRIPTIONS = {
     "condition": "Condition notify/wait round trips between the parent and a worker",
     "manager_list": "item reads through a Manager().list proxy",
     "manager_dict": "item reads through a Manager().dict proxy",
+    "value": "value.value += 1 on a Value('i', 0); each access takes its lock "
+             "(threading's, multiprocessing.dummy's, has none)",
+    "array": "array[i % 10] += 1 on an Array('i', 10); each access takes its lock "
+             "(threading's, multiprocessing.dummy's, is a plain array.array)",
+    "imap": f"Pool({POOL_WORKERS}).imap of a tiny function over range(N), chunksize=N/{CHUNKS} "
+            f"(after one untimed)",
+    "imap_unordered": f"Pool({POOL_WORKERS}).imap_unordered of a tiny function over range(N), "
+                      f"chunksize=N/{CHUNKS} (after one untimed)",
 }
 
 
@@ -218,6 +234,46 @@ def _manager(make: Callable):
     return measure
 
 
+def _value(backend: Backend, count: int, timeout: float) -> float:
+    shared = backend.get("Value")("i", 0)
+    started = time.perf_counter()
+    for _ in range(count):
+        shared.value += 1
+    elapsed = time.perf_counter() - started
+    if shared.value != count:
+        raise BenchError(f"value: {shared.value} after {count} increments")
+    return elapsed
+
+
+def _array(backend: Backend, count: int, timeout: float) -> float:
+    shared = backend.get("Array")("i", [0] * 10)  # an initializer: dummy.Array takes no size
+    started = time.perf_counter()
+    for index in range(count):
+        shared[index % 10] += 1
+    elapsed = time.perf_counter() - started
+    if sum(shared[:]) != count:
+        raise BenchError(f"array: {sum(shared[:])} after {count} increments")
+    return elapsed
+
+
+def _imap(method: str):
+    """``Pool.<method>`` of a tiny function over ``range(count)`` in ``CHUNKS`` chunks."""
+
+    def measure(backend: Backend, count: int, timeout: float) -> float:
+        with running_pool(backend, POOL_WORKERS) as pool:
+            run = partial(getattr(pool, method), _workloads.identity, range(count),
+                          chunksize=max(1, count // CHUNKS))
+            sum(run())  # the steady state: a pool's first map of a kind sets things up
+            started = time.perf_counter()
+            total = sum(run())
+            elapsed = time.perf_counter() - started
+        if total != count * (count - 1) // 2:
+            raise BenchError(f"{method}: the results add up to {total}")
+        return elapsed
+
+    return measure
+
+
 def _rate(measure, backend: Backend, count: int, timeout: float) -> float:
     return count / measure(backend, count, timeout)
 
@@ -232,6 +288,10 @@ MEASURES = {
     "condition": _condition,
     "manager_list": _manager(lambda manager: manager.list(range(10))),
     "manager_dict": _manager(lambda manager: manager.dict({key: key for key in range(10)})),
+    "value": _value,
+    "array": _array,
+    "imap": _imap("imap"),
+    "imap_unordered": _imap("imap_unordered"),
 }
 
 

@@ -9,7 +9,14 @@ import time
 
 from concurrent._bench._modes import Backend
 
-__all__ = ["BenchError", "close_channel", "finish_workers", "running_manager", "start_workers"]
+__all__ = [
+    "BenchError",
+    "close_channel",
+    "finish_workers",
+    "running_manager",
+    "running_pool",
+    "start_workers",
+]
 
 
 class BenchError(RuntimeError):
@@ -85,3 +92,17 @@ def running_manager(backend: Backend):
         shutdown = getattr(manager, "shutdown", None)
         if shutdown is not None:
             shutdown()
+
+
+@contextlib.contextmanager
+def running_pool(backend: Backend, processes: int):
+    """A ``Pool(processes)`` of ``backend`` whose workers answered once; terminated on exit."""
+    from concurrent._bench._workloads import identity
+
+    pool = backend.get("Pool")(processes)
+    try:
+        pool.map(identity, range(4 * processes), chunksize=1)
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()

@@ -14,6 +14,7 @@ __all__ = [
     "fibonacci",
     "file_io",
     "http_get",
+    "identity",
     "payload_size",
     "put_items",
     "send_items",
@@ -93,6 +94,11 @@ def http_get(host: str, port: int, requests: int) -> int:
         finally:
             connection.close()
     return received
+
+
+def identity(item):
+    """Return ``item``: a task that costs nothing, so a map measures the pool's own cost."""
+    return item
 
 
 def put_items(queue, count: int) -> None:

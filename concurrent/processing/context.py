@@ -110,7 +110,12 @@ class Context(Backend):
         multiprocessing.set_executable(executable)
 
     def set_forkserver_preload(self, module_names: list[str]) -> None:
-        """Modules the fork server imports once, so forkserver children start with them."""
+        """Modules the fork server imports once, so forkserver children start with them.
+
+        It counts when the server starts.  When one of our processes starts it, the modules
+        our children need are preloaded too, after ``module_names``; a name that fails to
+        import there is skipped.
+        """
         multiprocessing.set_forkserver_preload(module_names)
 
     def freeze_support(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.leaving_threads import wait_until_left
+from concurrent.processing._forkserver import add_ours
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, explain, first_failure, restate
 from concurrent.processing._start import mp_context
 
@@ -61,8 +62,11 @@ class Process(_mp_process.BaseProcess, _shared.Worker):
 
     def _Popen(self, process_obj):
         context = mp_context(self._start_method)
-        if context.get_start_method() == "fork":
+        method = context.get_start_method()
+        if method == "fork":
             wait_until_left()  # our helper threads that just ended: the fork must not see them
+        elif method == "forkserver":
+            add_ours()  # before the server starts, so our children find our modules in it
         return context.Process._Popen(process_obj)
 
     def start(self) -> None:

@@ -177,6 +177,7 @@ SECTIONS = {
     "workloads": "milliseconds, median of the runs (lower is faster)",
     "throughput": "operations per second, median of the runs (higher is faster)",
     "payloads": "MB/s, median of the runs (higher is faster)",
+    "startup": "milliseconds, median of the runs (lower is faster)",
 }
 
 
@@ -222,7 +223,7 @@ def bench_rows(document: dict, section: str) -> tuple[list[str], list[list[str]]
         previous = test
         for mode in modes:
             figure = index.get((test, param, mode))
-            row.append("unavailable" if figure is None else _show(figure))
+            row.append("-" if figure is None else _show(figure))  # -: not measured there
             if BASELINE.get(mode) in modes:
                 row.append("-" if figure is None else _ratio(figure))
         rows.append(row)
