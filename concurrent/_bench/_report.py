@@ -15,7 +15,7 @@ from concurrent._bench._modes import (
     STDLIB_PROCESSING,
     STDLIB_THREADING,
 )
-from concurrent._bench._results import Figure, Results
+from concurrent._bench._results import INTERPRETER_START_BASELINE, Figure, Results
 
 __all__ = ["format_ms", "format_rate", "format_table", "read_json", "to_json", "write_json"]
 
@@ -225,7 +225,8 @@ def format_table(results: Results) -> str:
         + (", --quick" if meta.get("quick") else ""),
         "vs = our speed / the stdlib's speed in the same run (above 1.00x: ours is faster)",
         *([f"{OURS_INTERPRETING}'s vs is against {STDLIB_THREADING}, the other way to run "
-           "workers in one process"] if any(figure.mode == OURS_INTERPRETING and figure.ok
+           f"workers in one process (its start-up rows: against {STDLIB_PROCESSING} under "
+           f"{INTERPRETER_START_BASELINE})"] if any(figure.mode == OURS_INTERPRETING and figure.ok
                                             for figure in results.figures) else []),
         "",
     ]
@@ -241,6 +242,14 @@ def format_table(results: Results) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _versus(figure: Figure, baseline: Figure, ratio: float) -> dict:
+    """The ratio and the mode it is against (and the baseline's row, when it is another)."""
+    versus = {"baseline": baseline.mode, "ratio": ratio}
+    if baseline.param != figure.param:
+        versus["baseline_param"] = baseline.param
+    return versus
+
+
 def _figure_json(results: Results, figure: Figure) -> dict:
     ratio = results.vs_stdlib(figure)
     document = {
@@ -254,8 +263,7 @@ def _figure_json(results: Results, figure: Figure) -> dict:
         "median": figure.median if figure.ok else None,
         "best": figure.best if figure.ok else None,
         "unavailable": figure.unavailable,
-        "vs_stdlib": None if ratio is None else {"baseline": BASELINE[figure.mode],
-                                                 "ratio": ratio},
+        "vs_stdlib": None if ratio is None else _versus(figure, results.baseline(figure), ratio),
     }
     if figure.section == "workloads":
         document["speedup_vs_linear"] = results.speedup(figure)

@@ -1,20 +1,22 @@
 """The bench runs the interpreter backend beside threads and processes (its ratio against
 threading), and reports it unavailable, with the reason, where it cannot run."""
 
+import multiprocessing
 import sys
 
 import pytest
 
-from concurrent._bench import _payloads, _runner, _throughput
+from concurrent._bench import _payloads, _runner, _startup, _throughput
 from concurrent._bench._modes import (
     OURS_INTERPRETING,
+    STDLIB_PROCESSING,
     STDLIB_THREADING,
     UnavailableError,
     default_start_method,
     load_backend,
 )
 from concurrent._bench._report import format_table, to_json
-from concurrent._bench._results import Results
+from concurrent._bench._results import INTERPRETER_CASE, Results
 from tests.interpreting.conftest import needs_interpreters
 
 TINY = _runner.Sizes(fibonacci=15, primes_below=2_000, file_bytes=10_000, file_reads=10,
@@ -60,3 +62,27 @@ def test_throughput_and_payloads_on_interpreters():
     if _payloads.numpy_available():
         refused = results.find("payloads", "Pipe", "numpy 1 MB", OURS_INTERPRETING)
         assert refused.unavailable.startswith("numpy does not load in an interpreter")
+
+
+@needs_interpreters
+def test_startup_rows_put_an_interpreter_worker_beside_spawn():
+    sizes = _startup.Sizes(1, 5, {method: 1 for method in (*multiprocessing.get_all_start_methods(),
+                                                           INTERPRETER_CASE)})
+    backends = {mode: load_backend(mode, default_start_method())
+                for mode in (STDLIB_THREADING, STDLIB_PROCESSING, OURS_INTERPRETING)}
+    results = Results(meta={"repeat": 1})
+    _startup.run_startup(results, sizes, backends, 1, _Silent(), timeout=60)
+    for test, case in (("import", _startup.IMPORT_CASE), ("queue_create", "Queue()")):
+        figure = results.find("startup", test, case, OURS_INTERPRETING)
+        assert figure.ok and results.baseline(figure).mode == STDLIB_THREADING
+    for test in ("start_join", "first_start_join"):
+        figure = results.find("startup", test, INTERPRETER_CASE, OURS_INTERPRETING)
+        assert figure.ok and len(figure.samples) == 1, figure.unavailable
+        assert results.find("startup", test, INTERPRETER_CASE, STDLIB_PROCESSING) is None
+        baseline = results.baseline(figure)
+        assert (baseline.param, baseline.mode) == ("spawn", STDLIB_PROCESSING)
+        assert results.vs_stdlib(figure) > 0
+    versus = next(document["vs_stdlib"] for document in to_json(results)["figures"]
+                  if document["test"] == "start_join" and document["mode"] == OURS_INTERPRETING)
+    assert versus["baseline"] == STDLIB_PROCESSING and versus["baseline_param"] == "spawn"
+    assert "its start-up rows: against multiprocessing under spawn" in format_table(results)
