@@ -3,7 +3,8 @@
 import argparse
 import sys
 
-BACKENDS = ("concurrent.threading", "concurrent.processing", "concurrent.distributed")
+BACKENDS = ("concurrent.threading", "concurrent.processing", "concurrent.distributed",
+            "concurrent.interpreting")
 
 
 def _gil_status() -> str:

@@ -1,4 +1,5 @@
-"""Session-wide check: the test run leaves no child process, semaphore or shared-memory segment.
+"""Session-wide check: the test run leaves no child process, semaphore or shared-memory segment,
+and no interpreter (Python 3.14+).
 
 The resource tracker (the helper process multiprocessing starts to unlink named semaphores and
 shared memory that a program forgot) is started before any test module is imported, with its
@@ -14,6 +15,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
 import time
 from multiprocessing import resource_tracker
@@ -113,6 +115,19 @@ def _reap_os_children() -> list[str]:
     return problems
 
 
+def _stray_interpreters() -> list[str]:
+    """Interpreters the run started and never closed (concurrent.interpreting closes an ended
+    worker's from a thread of its own, so this waits for it within the deadline)."""
+    if sys.version_info < (3, 14) or "concurrent.interpreting" not in sys.modules:
+        return []
+    from concurrent import interpreters
+
+    main = interpreters.get_main().id
+    _until(lambda: all(interp.id == main for interp in interpreters.list_all()))
+    return [f"interpreter left open at session end: {interp!r}"
+            for interp in interpreters.list_all() if interp.id != main]
+
+
 def _stop_tracker() -> list[str]:
     """Close the tracker's pipe so it reports leftovers and exits; bounded, unlike ``_stop``."""
     tracker = resource_tracker._resource_tracker
@@ -134,6 +149,7 @@ def no_leaked_processes_or_resources():
     yield
     problems = _reap_process_objects()
     gc.collect()  # run the finalizers of unreachable locks, queues and segments
+    problems += _stray_interpreters()
     problems += _reap_os_children()
     from multiprocessing import forkserver
 

@@ -200,7 +200,8 @@ def _check_figure(document: dict, figures: dict) -> None:
     assert document["best"] == better(samples)
     ratio = document["vs_stdlib"]
     if ratio is not None:
-        baseline = figures[(document["test"], document["param"], ratio["baseline"])]
+        param = ratio.get("baseline_param", document["param"])  # interpreters: vs spawn
+        baseline = figures[(document["test"], param, ratio["baseline"])]
         if document["unit"] == "s":
             expected = baseline["median"] / document["median"]
         else:

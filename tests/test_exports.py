@@ -25,15 +25,24 @@ PUBLIC_MODULES = [
     "concurrent.processing.shared_memory", "concurrent.processing.sharedctypes",
     "concurrent.processing.synchronize", "compat",
 ]
-# concurrent.distributed imports only with its extra ([distributed]) installed.
+# concurrent.distributed imports only with its extra ([distributed]) installed, and
+# concurrent.interpreting only on Python 3.14+ (tests/interpreting checks its ImportError before).
 HAVE_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
+HAVE_INTERPRETERS = sys.version_info >= (3, 14)
 PACKAGES = [package for package in stubs.PACKAGES
-            if package != "concurrent.distributed" or HAVE_DISTRIBUTED]
+            if (package != "concurrent.distributed" or HAVE_DISTRIBUTED)
+            and (package != "concurrent.interpreting" or HAVE_INTERPRETERS)]
 if HAVE_DISTRIBUTED:
     PUBLIC_MODULES += [
         "concurrent.distributed", "concurrent.distributed.connection",
         "concurrent.distributed.managers", "concurrent.distributed.pool",
         "concurrent.distributed.sharedctypes",
+    ]
+if HAVE_INTERPRETERS:
+    PUBLIC_MODULES += [
+        "concurrent.interpreting", "concurrent.interpreting.connection",
+        "concurrent.interpreting.managers", "concurrent.interpreting.pool",
+        "concurrent.interpreting.sharedctypes",
     ]
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "LINEAR",
     "MODE_NAMES",
     "OURS_DISTRIBUTED",
+    "OURS_INTERPRETING",
     "OURS_PROCESSING",
     "OURS_THREADING",
     "STDLIB_PROCESSING",
@@ -29,12 +30,16 @@ OURS_THREADING = "concurrent.threading"
 STDLIB_PROCESSING = "multiprocessing"
 OURS_PROCESSING = "concurrent.processing"
 OURS_DISTRIBUTED = "concurrent.distributed"  # the cluster section only (_scaleout)
+OURS_INTERPRETING = "concurrent.interpreting"  # Python 3.14+
 
-MODE_NAMES = (LINEAR, STDLIB_THREADING, OURS_THREADING, STDLIB_PROCESSING, OURS_PROCESSING)
+MODE_NAMES = (LINEAR, STDLIB_THREADING, OURS_THREADING, STDLIB_PROCESSING, OURS_PROCESSING,
+              OURS_INTERPRETING)
 WORKER_MODES = MODE_NAMES[1:]
-# Each of our backends is reported beside the stdlib mode it replaces.
+# Each of our backends is reported beside the stdlib mode it replaces.  Interpreters are measured
+# against threads: both run in one process, and interpreters exist to do what threads cannot.
 BASELINE = {OURS_THREADING: STDLIB_THREADING, OURS_PROCESSING: STDLIB_PROCESSING,
-            OURS_DISTRIBUTED: OURS_PROCESSING}  # a cluster is measured against our processes
+            OURS_DISTRIBUTED: OURS_PROCESSING,  # a cluster is measured against our processes
+            OURS_INTERPRETING: STDLIB_THREADING}
 
 
 class UnavailableError(Exception):
@@ -137,6 +142,13 @@ def _ours_processing(method: str) -> Backend:
     return Backend(OURS_PROCESSING, True, _exported(context, label), label)
 
 
+def _ours_interpreting() -> Backend:
+    module = _import(OURS_INTERPRETING)
+    # Its workers copy what they are given and report exit codes, as processes do.
+    return Backend(OURS_INTERPRETING, True, _exported(module, OURS_INTERPRETING),
+                   OURS_INTERPRETING)
+
+
 def load_backend(mode: str, start_method: str) -> Backend:
     """The API of worker mode ``mode``; raises ``UnavailableError`` when it cannot run at all."""
     if mode == STDLIB_THREADING:
@@ -147,4 +159,6 @@ def load_backend(mode: str, start_method: str) -> Backend:
         return _ours_threading()
     if mode == OURS_PROCESSING:
         return _ours_processing(start_method)
+    if mode == OURS_INTERPRETING:
+        return _ours_interpreting()
     raise ValueError(f"unknown worker mode {mode!r}; choose from {', '.join(WORKER_MODES)}")

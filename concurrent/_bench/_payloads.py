@@ -13,10 +13,10 @@ fraction can be far above 1.
 """
 
 import time
-from functools import partial
+from functools import cache, partial
 
 from concurrent._bench import _workloads
-from concurrent._bench._modes import Backend, UnavailableError
+from concurrent._bench._modes import OURS_INTERPRETING, Backend, UnavailableError
 from concurrent._bench._results import Results, record
 from concurrent._bench._runner import rotate
 from concurrent._bench._workers import (
@@ -43,6 +43,33 @@ def numpy_available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("numpy") is not None
+
+
+def _numpy_refused(mode: str) -> str | None:
+    """Why ``mode``'s workers cannot take a numpy array (``None``: they can).
+
+    The interpreter backend's workers are interpreters of this process, which load only the
+    extension modules that support them: the row says so, rather than a bare failure.
+    """
+    return _numpy_refused_in_interpreters() if mode == OURS_INTERPRETING else None
+
+
+@cache
+def _numpy_refused_in_interpreters() -> str | None:
+    """Try ``import numpy`` in a fresh interpreter once; the first line of its error, if any."""
+    from concurrent import interpreters
+
+    interp = interpreters.create()
+    try:
+        interp.exec("import numpy")
+    except interpreters.ExecutionFailed as exc:
+        text = exc.excinfo.msg or exc.excinfo.type.__name__
+        marker = "Original error was:"  # numpy wraps the real cause in a long explanation
+        reason = text.partition(marker)[2] if marker in text else text
+        return f"numpy does not load in an interpreter ({reason.strip().splitlines()[0]})"
+    finally:
+        interp.close()
+    return None
 
 
 def _payloads(size_mb: int, with_numpy: bool):
@@ -202,6 +229,8 @@ def run_payloads(
                     figure = results.figure(SECTION, channel, label, mode, UNIT)
                     if isinstance(backends[mode], UnavailableError):
                         figure.unavailable = str(backends[mode])
+                    elif label.startswith("numpy"):
+                        figure.unavailable = _numpy_refused(mode)
             for round_number in range(repeat):
                 progress.step(f"memcpy {label}")
                 for _ in range(3):  # cheap, and a single copy is easily disturbed

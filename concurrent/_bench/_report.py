@@ -9,17 +9,20 @@ import json
 from concurrent._bench._modes import (
     BASELINE,
     LINEAR,
+    OURS_INTERPRETING,
     OURS_PROCESSING,
     OURS_THREADING,
     STDLIB_PROCESSING,
     STDLIB_THREADING,
 )
-from concurrent._bench._results import Figure, Results
+from concurrent._bench._results import INTERPRETER_START_BASELINE, Figure, Results
 
 __all__ = ["format_ms", "format_rate", "format_table", "read_json", "to_json", "write_json"]
 
-# Column order: each of our backends right after the stdlib mode it replaces, then the ratio.
-PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING))
+# Column order: each of our backends right after the stdlib mode it replaces, then the ratio;
+# the interpreters last, their ratio against threading (BASELINE).
+PAIRS = ((STDLIB_THREADING, OURS_THREADING), (STDLIB_PROCESSING, OURS_PROCESSING),
+         (STDLIB_THREADING, OURS_INTERPRETING))
 UNAVAILABLE = "unavailable"
 PARAM_MEANING = {"workloads": "workers", "throughput": "operations per sample",
                  "payloads": "payload", "startup": "case"}
@@ -77,7 +80,8 @@ def _modes_in(results: Results, section: str) -> list[str]:
     present = {figure.mode for figure in results.figures if figure.section == section}
     ordered = [LINEAR] if LINEAR in present else []
     for stdlib_mode, our_mode in PAIRS:
-        ordered += [mode for mode in (stdlib_mode, our_mode) if mode in present]
+        ordered += [mode for mode in (stdlib_mode, our_mode)
+                    if mode in present and mode not in ordered]
     return ordered
 
 
@@ -220,6 +224,10 @@ def format_table(results: Results) -> str:
         f"{meta.get('cpus', '?')} CPU(s), start method {meta.get('start_method', '?')}"
         + (", --quick" if meta.get("quick") else ""),
         "vs = our speed / the stdlib's speed in the same run (above 1.00x: ours is faster)",
+        *([f"{OURS_INTERPRETING}'s vs is against {STDLIB_THREADING}, the other way to run "
+           f"workers in one process (its start-up rows: against {STDLIB_PROCESSING} under "
+           f"{INTERPRETER_START_BASELINE})"] if any(figure.mode == OURS_INTERPRETING and figure.ok
+                                            for figure in results.figures) else []),
         "",
     ]
     from concurrent._bench._scaleout import format_section
@@ -232,6 +240,14 @@ def format_table(results: Results) -> str:
     if "duration_s" in meta:
         lines.append(f"finished in {meta['duration_s']:.1f} s")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _versus(figure: Figure, baseline: Figure, ratio: float) -> dict:
+    """The ratio and the mode it is against (and the baseline's row, when it is another)."""
+    versus = {"baseline": baseline.mode, "ratio": ratio}
+    if baseline.param != figure.param:
+        versus["baseline_param"] = baseline.param
+    return versus
 
 
 def _figure_json(results: Results, figure: Figure) -> dict:
@@ -247,8 +263,7 @@ def _figure_json(results: Results, figure: Figure) -> dict:
         "median": figure.median if figure.ok else None,
         "best": figure.best if figure.ok else None,
         "unavailable": figure.unavailable,
-        "vs_stdlib": None if ratio is None else {"baseline": BASELINE[figure.mode],
-                                                 "ratio": ratio},
+        "vs_stdlib": None if ratio is None else _versus(figure, results.baseline(figure), ratio),
     }
     if figure.section == "workloads":
         document["speedup_vs_linear"] = results.speedup(figure)

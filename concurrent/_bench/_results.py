@@ -8,11 +8,20 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from concurrent._bench._modes import BASELINE, LINEAR, UnavailableError
+from concurrent._bench._modes import (
+    BASELINE,
+    LINEAR,
+    OURS_INTERPRETING,
+    STDLIB_PROCESSING,
+    UnavailableError,
+)
 
-__all__ = ["Figure", "Results", "SECONDS", "record"]
+__all__ = ["INTERPRETER_CASE", "INTERPRETER_START_BASELINE", "Figure", "Results", "SECONDS",
+           "record"]
 
 SECONDS = "s"
+INTERPRETER_CASE = "interpreter"  # the start-up rows of concurrent.interpreting's workers
+INTERPRETER_START_BASELINE = "spawn"  # the process start method those rows are compared with
 
 
 @dataclass
@@ -93,12 +102,24 @@ class Results:
                 return existing
         return None
 
+    def baseline(self, figure: Figure) -> Figure | None:
+        """The stdlib figure that ``figure`` is compared with: its baseline mode's in the same
+        row; for an interpreter's start-up, multiprocessing's under spawn (threads have no
+        start-up row, and spawn is the other way to give a worker a fresh interpreter)."""
+        baseline_mode = BASELINE.get(figure.mode)
+        if baseline_mode is None:
+            return None
+        if (figure.mode == OURS_INTERPRETING and figure.section == "startup"
+                and figure.param == INTERPRETER_CASE):
+            return self.find(figure.section, figure.test, INTERPRETER_START_BASELINE,
+                             STDLIB_PROCESSING)
+        return self.find(figure.section, figure.test, figure.param, baseline_mode)
+
     def vs_stdlib(self, figure: Figure) -> float | None:
         """Our figure's speed over the stdlib's from the same run (>1: ours is faster)."""
-        baseline_mode = BASELINE.get(figure.mode)
-        if baseline_mode is None or not figure.ok:
+        if not figure.ok:
             return None
-        baseline = self.find(figure.section, figure.test, figure.param, baseline_mode)
+        baseline = self.baseline(figure)
         if baseline is None or not baseline.ok:
             return None
         return figure.speed / baseline.speed

@@ -9,7 +9,10 @@ joined under each start method, in a fresh interpreter per sample that runs
 children re-run a script's main module as a user's do; ``first_start_join`` is that program's
 ``get_context(method)`` and first process (it also launches the fork server; a module may import
 in ``get_context`` what another imports when its first process starts), ``start_join`` the mean
-of the next ones.
+of the next ones.  ``concurrent.interpreting`` (Python 3.14+) has these rows under the case
+``interpreter``: a worker is an interpreter of the program, started from a thread, and its
+``vs`` is against multiprocessing's spawn, the other way to start a fresh interpreter for a
+worker (``Results.baseline``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from concurrent._bench._modes import (
+    OURS_INTERPRETING,
     OURS_PROCESSING,
     OURS_THREADING,
     STDLIB_PROCESSING,
@@ -30,7 +34,7 @@ from concurrent._bench._modes import (
     Backend,
     UnavailableError,
 )
-from concurrent._bench._results import SECONDS, Results, record
+from concurrent._bench._results import INTERPRETER_CASE, SECONDS, Results, record
 from concurrent._bench._runner import rotate
 from concurrent._bench._workers import BenchError, close_channel
 
@@ -40,7 +44,8 @@ SECTION = "startup"
 FRESH_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_fresh.py")
 # The module a fresh interpreter imports for each mode (a mode missing here has no such rows).
 MODULES = {STDLIB_THREADING: "threading", OURS_THREADING: OURS_THREADING,
-           STDLIB_PROCESSING: "multiprocessing", OURS_PROCESSING: OURS_PROCESSING}
+           STDLIB_PROCESSING: "multiprocessing", OURS_PROCESSING: OURS_PROCESSING,
+           OURS_INTERPRETING: OURS_INTERPRETING}
 IMPORT_CASE = "fresh interpreter"
 QUEUE_CASE = "Queue()"
 
@@ -51,16 +56,17 @@ class Sizes:
 
     interpreters: int
     queues: int
-    processes: dict  # start method -> processes after the first, per sample
+    processes: dict  # start method (or INTERPRETER_CASE) -> workers after the first, per sample
 
 
-FULL = Sizes(5, 200, {"fork": 20, "forkserver": 20, "spawn": 5})
-QUICK = Sizes(2, 50, {"fork": 10, "forkserver": 5, "spawn": 1})
+FULL = Sizes(5, 200, {"fork": 20, "forkserver": 20, "spawn": 5, INTERPRETER_CASE: 20})
+QUICK = Sizes(2, 50, {"fork": 10, "forkserver": 5, "spawn": 1, INTERPRETER_CASE: 10})
 
 DESCRIPTIONS = {
     "import": "import MODULE in a fresh interpreter (threading, multiprocessing, or ours)",
     "queue_create": "creating one Queue() (closed again outside the timed part)",
-    "start_join": "start and join of an empty Process, after the program's first",
+    "start_join": "start and join of an empty Process, after the program's first "
+                  "(interpreter: concurrent.interpreting's, its vs against spawn)",
     "first_start_join": "get_context(method) and a program's first start and join of an "
                         "empty Process (forkserver: it launches the fork server too)",
 }
@@ -75,6 +81,8 @@ def rows(backends: dict) -> list[tuple[str, str, list[str]]]:
     found = [("import", IMPORT_CASE, modes), ("queue_create", QUEUE_CASE, modes)]
     for test in ("start_join", "first_start_join"):
         found += [(test, method, processes) for method in multiprocessing.get_all_start_methods()]
+        found.append((test, INTERPRETER_CASE, [OURS_INTERPRETING] if OURS_INTERPRETING in modes
+                      else []))
     return [row for row in found if row[2]]
 
 

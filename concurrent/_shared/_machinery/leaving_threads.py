@@ -5,8 +5,9 @@ no thread will release).  A thread whose target returned is already gone from
 ``threading.enumerate()``, and on 3.12 ``join()`` returns before the kernel has removed it, so a
 fork right after a pool's imap feeder or a pool's own thread ended could still see it: the
 warning fires, though no thread of the program is running.  Our helper threads therefore run
-through ``start_daemon``, which notes each one's native id as it ends, and ``wait_until_left``
-(called by our fork path) waits, at most a bounded time, until the kernel no longer lists them.
+through ``start_daemon`` (or ``start_thread``, for a worker thread the program may wait for at
+exit), which notes each one's native id as it ends, and ``wait_until_left`` (called by our fork
+path) waits, at most a bounded time, until the kernel no longer lists them.
 Only Linux lists a process's threads (``/proc/self/task``); elsewhere nothing is noted.
 """
 
@@ -17,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["start_daemon", "wait_until_left"]
+__all__ = ["start_daemon", "start_thread", "wait_until_left"]
 
 _TASKS = "/proc/self/task"
 _LISTS_THREADS = os.path.isdir(_TASKS)
@@ -28,8 +29,14 @@ _leaving: set[int] = set()
 def start_daemon(target: Callable[..., object], *args: object, name: str) -> threading.Thread:
     """Start a daemon thread running ``target(*args)``; a fork of ours waits for it to leave
     once it ends."""
+    return start_thread(target, *args, name=name, daemon=True)
+
+
+def start_thread(target: Callable[..., object], *args: object, name: str,
+                 daemon: bool) -> threading.Thread:
+    """``start_daemon`` for a thread that may be a daemon or not."""
     thread = threading.Thread(target=_run_then_leave, args=(target, args), name=name,
-                              daemon=True)
+                              daemon=daemon)
     thread.start()
     return thread
 

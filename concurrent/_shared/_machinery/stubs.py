@@ -2,12 +2,15 @@
 
 A package loads its names lazily (``exports.lazy_exports``), which type checkers cannot follow;
 the stub spells out the same table as imports.  ``python -m concurrent._shared._machinery.stubs``
-rewrites the stubs (``--check`` only lists the stale ones); a test keeps them current.
+rewrites the stubs (``--check`` only lists the stale ones); a test keeps them current.  A package
+this Python cannot import (``concurrent.interpreting`` before 3.14, ``concurrent.distributed``
+without its extra) is skipped and said so: run it where every package imports.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping
@@ -17,7 +20,7 @@ from concurrent._shared._machinery.exports import Export
 __all__ = ["PACKAGES", "render_stub", "stub_path"]
 
 PACKAGES = ("concurrent._shared", "concurrent.threading", "concurrent.processing",
-            "concurrent.distributed")
+            "concurrent.distributed", "concurrent.interpreting")
 
 
 def render_stub(package: str, table: Mapping[str, Export], docstring: str) -> str:
@@ -62,8 +65,8 @@ def _import_line(package: str, name: str, export: Export) -> str:
 
 
 def stub_path(package: str) -> str:
-    """Where ``package``'s stub lives: beside its ``__init__.py``."""
-    return os.path.join(os.path.dirname(importlib.import_module(package).__file__),
+    """Where ``package``'s stub lives: beside its ``__init__.py`` (found without running it)."""
+    return os.path.join(os.path.dirname(importlib.util.find_spec(package).origin),
                         "__init__.pyi")
 
 
@@ -79,7 +82,12 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     for package in PACKAGES:
-        path, text = stub_path(package), current_stub(package)
+        try:
+            text = current_stub(package)
+        except ImportError as exc:
+            print(f"skipped: {package} ({exc})")
+            continue
+        path = stub_path(package)
         try:
             with open(path, encoding="utf-8") as file:
                 current = file.read()
