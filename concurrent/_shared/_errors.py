@@ -21,7 +21,7 @@ __all__ = [
     "Empty",
     "Full",
     "RemoteTraceback",  # noqa: F822
-    "TimeoutError",  # noqa: F822
+    "TimeoutError",
     "WorkerLostError",
 ]
 

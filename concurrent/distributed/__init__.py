@@ -60,7 +60,7 @@ if importlib.util.find_spec("distributed") is None:
         "concurrent.distributed needs Dask distributed, which is not installed: "
         "pip install 'concurrent-pep371[distributed]'", name="distributed")
 
-from concurrent._shared._machinery.exports import Export, available, lazy_exports  # noqa: E402
+from concurrent._shared._machinery.exports import Export, available, lazy_exports
 
 # The one export table: public name -> where it lives.  The contract's classes are the cluster
 # backend's own; its functions are that backend object's methods (``DEFAULT``).

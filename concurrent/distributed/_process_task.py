@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 __all__ = ["Outcome", "Terminated", "current", "interrupt", "run_process"]
 
 
-class Terminated(BaseException):  # noqa: N818 - raised in a target's thread, like SystemExit
+class Terminated(BaseException):
     """Raised in a running target's thread by ``Process.terminate()``/``kill()``."""
 
 

@@ -43,7 +43,7 @@ if sys.version_info < (3, 14):
         f"{sys.version_info.minor}: use concurrent.threading or concurrent.processing instead",
         name="concurrent.interpreting")
 
-from concurrent._shared._machinery.exports import Export, available, lazy_exports  # noqa: E402
+from concurrent._shared._machinery.exports import Export, available, lazy_exports
 
 # The one export table: public name -> where it lives.  The contract's classes are the
 # backend's own; its functions are that backend object's methods (``DEFAULT``).

@@ -15,9 +15,9 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent.interpreting import _codec, _inflight, _interpreters, _waiting
 from concurrent.interpreting._waiting import Doorbell
 

@@ -16,9 +16,9 @@ sender's in-flight counter (0 for the main interpreter).
 from __future__ import annotations
 
 import enum
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared._machinery.exports import publish
 from concurrent.interpreting import _inflight
 from concurrent.interpreting._waiting import Doorbell, wait_for

@@ -27,8 +27,9 @@ import pickle
 import sys
 import threading
 import types
-from concurrent import interpreters
 from typing import Any
+
+from concurrent import interpreters
 
 __all__ = ["MainKind", "adopt_main", "dumps", "loads", "main_description"]
 

@@ -15,8 +15,8 @@ The main interpreter is never closed while the program runs: what it sends is no
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent import interpreters
 
+from concurrent import interpreters
 from concurrent.interpreting._waiting import Doorbell
 
 __all__ = ["adopt", "on_empty", "sent", "taken"]

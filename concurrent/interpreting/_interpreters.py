@@ -36,9 +36,9 @@ import contextlib
 import sys
 import threading
 import warnings
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent.interpreting import _codec, _inflight, _waiting
 from concurrent.interpreting._waiting import Doorbell, wait_for

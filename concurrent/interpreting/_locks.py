@@ -19,9 +19,9 @@ The locks follow multiprocessing's convention (``LockConvention.SEMLOCK``).
 from __future__ import annotations
 
 import threading
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared import _sync as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent.interpreting._waiting import Doorbell, wait_for

@@ -13,9 +13,9 @@ from then on, while copies elsewhere go on.
 
 from __future__ import annotations
 
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared import _queues as _abc
 from concurrent._shared._errors import Empty, Full
 from concurrent._shared._machinery.exports import publish

@@ -27,9 +27,9 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from concurrent import interpreters
 from typing import Any, NamedTuple
 
+from concurrent import interpreters
 from concurrent._shared._machinery.leaving_threads import start_thread
 from concurrent._shared._machinery.pool.tracebacks import capture
 from concurrent.interpreting import _codec

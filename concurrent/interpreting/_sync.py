@@ -14,10 +14,10 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from concurrent import interpreters
 from threading import BrokenBarrierError
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared import _sync as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.timeouts import check_timeout

@@ -28,8 +28,9 @@ import select
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent import interpreters
 from typing import Any
+
+from concurrent import interpreters
 
 __all__ = ["Doorbell", "adopt_parkers", "spare_parkers", "wait_for"]
 

@@ -20,9 +20,9 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent import interpreters
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared import _workers as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.leaving_threads import start_thread

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from concurrent import interpreters
 from multiprocessing import AuthenticationError
 from typing import Any
 
+from concurrent import interpreters
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
 from concurrent._shared._machinery.exports import public_dir

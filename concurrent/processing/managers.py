@@ -36,7 +36,10 @@ from typing import Any
 
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
+from concurrent.processing import shared_memory
+from concurrent.processing._managers.channel import identity as channel_identity
 from concurrent.processing._managers.proxies import (
+    SET_EXPOSED,
     AcquirerProxy,
     ArrayProxy,
     AutoProxy,
@@ -48,19 +51,16 @@ from concurrent.processing._managers.proxies import (
     ListProxy,
     NamespaceProxy,
     PoolProxy,
-    SET_EXPOSED,
     SetProxy,
     ValueProxy,
     make_proxy_type,
     portable,
 )
-from concurrent.processing._managers.channel import identity as channel_identity
 from concurrent.processing._managers.security import check_serving_address
 from concurrent.processing._managers.serializers import Serializer
 from concurrent.processing._managers.server import Server
 from concurrent.processing._managers.shared_memory import SharedMemoryServer
 from concurrent.processing._managers.transport import client_for, use_tls
-from concurrent.processing import shared_memory
 from concurrent.processing.context import DEFAULT
 from concurrent.processing.pool import Pool
 from concurrent.threading import _queues as _thread_queues

@@ -19,7 +19,7 @@ def child_import(queue):
     import concurrent.processing
 
     if sys.version_info >= (3, 14):
-        import concurrent.interpreters  # noqa: F401  (it must import beside ours)
+        import concurrent.interpreters
     queue.put((concurrent.processing.__file__, concurrent.futures.__file__))
 
 

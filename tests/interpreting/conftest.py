@@ -40,9 +40,8 @@ def no_stray_workers_or_interpreters():
     if not HAVE_INTERPRETERS:
         yield
         return
-    from concurrent import interpreters
-
     import concurrent.interpreting as backend
+    from concurrent import interpreters
 
     before = {interp.id for interp in interpreters.list_all()}
     threads_before = set(threading.enumerate())

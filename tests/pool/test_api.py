@@ -1,6 +1,7 @@
 """The Pool API, matching multiprocessing.pool.Pool, under every start method."""
 
 import multiprocessing
+import multiprocessing.pool
 import pickle
 import threading
 
@@ -9,8 +10,6 @@ import pytest
 from concurrent import _shared
 from concurrent._shared import BrokenPoolError, TimeoutError
 from concurrent.processing._datapath.pickler import UnpicklableError
-import multiprocessing.pool
-
 from concurrent.processing.pool import MaybeEncodingError, Pool, RemoteTraceback
 from tests.conftest import QUICK_METHOD
 from tests.pool import _targets

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-
 from tests.processing import _targets
 
 WAIT = 60.0
