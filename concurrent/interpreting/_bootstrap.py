@@ -15,11 +15,14 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from typing import Any
 
 from concurrent import interpreters
 from concurrent.interpreting import _codec, _inflight, _interpreters, _waiting
 from concurrent.interpreting._waiting import Doorbell
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["finish", "run_chunk", "run_process", "setup", "start_pool_worker",
            "stop_pool_worker"]

@@ -16,12 +16,15 @@ sender's in-flight counter (0 for the main interpreter).
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared._machinery.exports import publish
 from concurrent.interpreting import _inflight
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Channel", "Kind", "LostItemError"]
 

@@ -27,9 +27,12 @@ import pickle
 import sys
 import threading
 import types
-from typing import Any
 
 from concurrent import interpreters
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MainKind", "adopt_main", "dumps", "loads", "main_description"]
 

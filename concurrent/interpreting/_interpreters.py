@@ -36,12 +36,15 @@ import contextlib
 import sys
 import threading
 import warnings
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent.interpreting import _codec, _inflight, _waiting
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ProgramExitingError", "Started", "adopt_reaper", "run_process", "start"]
 

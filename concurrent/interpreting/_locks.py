@@ -19,12 +19,15 @@ The locks follow multiprocessing's convention (``LockConvention.SEMLOCK``).
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared import _sync as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BoundedSemaphore", "Lock", "RLock", "Semaphore"]
 

@@ -13,8 +13,6 @@ from then on, while copies elsewhere go on.
 
 from __future__ import annotations
 
-from typing import Any
-
 from concurrent import interpreters
 from concurrent._shared import _queues as _abc
 from concurrent._shared._errors import Empty, Full
@@ -23,6 +21,10 @@ from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.interpreting import _codec
 from concurrent.interpreting._channel import Channel, Kind
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["JoinableQueue", "Queue", "SimpleQueue"]
 

@@ -15,7 +15,6 @@ import enum
 import time
 from collections.abc import Callable
 from threading import BrokenBarrierError
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared import _sync as _abc
@@ -23,6 +22,10 @@ from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.interpreting._locks import RLock, Semaphore
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Barrier", "BrokenBarrierError", "Condition", "Event"]
 

@@ -28,9 +28,12 @@ import select
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from concurrent import interpreters
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Doorbell", "adopt_parkers", "spare_parkers", "wait_for"]
 

@@ -20,12 +20,15 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared import _workers as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.leaving_threads import start_thread
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Process", "active_children", "cpu_count", "current_process"]
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable
 from multiprocessing import AuthenticationError
-from typing import Any
 
 from concurrent import interpreters
 from concurrent._shared import _channels as _abc
@@ -36,6 +35,10 @@ from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.interpreting import _codec
 from concurrent.interpreting._channel import Channel, Kind
 from concurrent.interpreting._waiting import Doorbell, wait_for
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AuthenticationError", "BufferTooShort", "Client", "Connection", "Listener", "Pipe",
            "default_family", "families", "wait"]

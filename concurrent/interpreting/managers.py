@@ -19,7 +19,6 @@ import array
 import types
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from concurrent._shared import _managers as _abc
 from concurrent._shared._machinery.exports import public_dir
@@ -27,6 +26,10 @@ from concurrent._shared._machinery.values import TYPECODES
 from concurrent.interpreting import _locks, _queues, _server, _sync
 from concurrent.interpreting._server import Address, Op, Server, TypeInfo
 from concurrent.interpreting.pool import Pool
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ArrayProxy", "AsyncResultProxy", "BaseProxy", "DictProxy", "IteratorProxy",
            "ListProxy", "Manager", "Namespace", "NamespaceProxy", "PoolProxy", "SetProxy",

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable
-from typing import Any
 
 from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.values import TYPECODES, check_lock, resolve_ctype
 from concurrent.interpreting._locks import RLock
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "TYPECODES",

@@ -12,11 +12,14 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from concurrent._shared._errors import BrokenPoolError
 from concurrent._shared._machinery.pool.chunks import ChunkSizer
 from concurrent._shared._machinery.pool.results import Outcome
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Feeder", "InFlight"]
 

@@ -12,7 +12,6 @@ import functools
 import warnings
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from concurrent._shared._machinery.leaving_threads import start_daemon
 from concurrent._shared._machinery.pool.args import check_callable, check_chunksize
@@ -22,6 +21,10 @@ from concurrent._shared._machinery.pool.lifecycle import Lifecycle, PoolState
 from concurrent._shared._machinery.pool.progress import make_reporter
 from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
 from concurrent._shared._pools import Pool
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["PoolMethods", "Progress"]
 

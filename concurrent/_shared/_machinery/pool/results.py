@@ -16,12 +16,15 @@ import logging
 import threading
 from _thread import allocate_lock as _allocate_lock
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from concurrent._shared._errors import TimeoutError
 from concurrent._shared._machinery.exports import publish
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent._shared._pools import AsyncResult
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ApplyResult", "IMapIterator", "MapResult", "Outcome", "outcomes"]
 
