@@ -70,6 +70,10 @@ class _Ref(enum.IntEnum):
 
 _KINDS = {bytes: int(_Ref.BYTES), bytearray: int(_Ref.BYTEARRAY), memoryview: int(_Ref.VIEW)}
 _SCAN_LIMIT = 256  # items of a container looked at for large raw buffers
+# pickle.dumps builds its result in a buffer it grows and then trims: from glibc's mmap
+# threshold (128 KiB) on, that is fresh memory each time, and a 1 MB bytes object took 20 times
+# as long as through a Pickler writing to a BytesIO (which takes large bytes as they are).
+_PLAIN_BYTES_LIMIT = 128 * 1024
 _REF = struct.Struct("=iQ")  # slot, segment size
 _UNPOOLED, _ANONYMOUS = -1, -2  # slots of a named segment of its own, of a nameless one
 
@@ -210,6 +214,7 @@ class BufferCodec:
                              f"got {inline_limit!r}")
         self.pool, self.threshold, self.inline_limit = pool, threshold, inline_limit
         self.copy_out = copy_out
+        self._plain_bytes_limit = min(threshold, _PLAIN_BYTES_LIMIT)
 
     @classmethod
     def for_channel(cls, ctx=None, **options) -> BufferCodec:
@@ -236,7 +241,7 @@ class BufferCodec:
         appended there: the caller sends it with the payload, then closes it.
         """
         kind = type(obj)
-        if kind in _SCALARS or (kind is bytes and len(obj) < self.threshold):
+        if kind in _SCALARS or (kind is bytes and len(obj) < self._plain_bytes_limit):
             main = _plain_dumps(obj, 5)
             if len(main) < self.inline_limit:
                 return main
