@@ -17,7 +17,6 @@ from __future__ import annotations
 import multiprocessing
 import types
 from collections.abc import Iterable
-from multiprocessing import connection as _mp_connection
 from multiprocessing import util as _util
 
 from concurrent._shared._backend import Backend, Capability, LockConvention
@@ -234,7 +233,7 @@ class Context(Backend):
 
     def wait(self, object_list: Iterable[Any], timeout: float | None = None) -> list:
         """The connections, sockets and sentinels of ``object_list`` ready to read."""
-        return _mp_connection.wait(object_list, timeout)
+        return self.connection.wait(object_list, timeout)
 
     @property
     def Connection(self) -> type[concurrent.processing.connection.Connection]:
