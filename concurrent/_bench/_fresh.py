@@ -38,10 +38,10 @@ def _start_join(context, started: float) -> float:
 
 
 def _start_joins(module: str, method: str, count: int) -> None:
-    __import__(module)
-    # The first figure counts get_context too: a module may import there what another
-    # imports when its first process starts.
+    # The first figure counts the import and get_context too: a module may import in either
+    # what another imports when its first process starts.
     started = time.perf_counter()
+    __import__(module)
     context = sys.modules[module].get_context(method)
     print(_start_join(context, started))
     print(sum(_start_join(context, time.perf_counter()) for _ in range(count)) / count)

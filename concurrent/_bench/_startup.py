@@ -7,9 +7,12 @@ mean of several).  ``start_join`` and ``first_start_join``: an empty ``Process``
 joined under each start method, in a fresh interpreter per sample that runs
 ``concurrent/_bench/_fresh.py`` as its script, so each side has its own fork server and its
 children re-run a script's main module as a user's do; ``first_start_join`` is that program's
-``get_context(method)`` and first process (it also launches the fork server; a module may import
-in ``get_context`` what another imports when its first process starts), ``start_join`` the mean
-of the next ones.  ``concurrent.interpreting`` (Python 3.14+) has these rows under the case
+import of the module, ``get_context(method)`` and first process (it also launches the fork
+server; a module may load in any of these steps what another loads in a different one: ours
+load most of their modules on first use), ``start_join`` the mean of the next ones.  Before
+the timed runs, each module is imported and started once untimed, so that the fresh
+interpreters find our modules' bytecode cached as they find the stdlib's.
+``concurrent.interpreting`` (Python 3.14+) has these rows under the case
 ``interpreter``: a worker is an interpreter of the program, started from a thread, and its
 ``vs`` is against multiprocessing's spawn, the other way to start a fresh interpreter for a
 worker (``Results.baseline``).
@@ -67,8 +70,9 @@ DESCRIPTIONS = {
     "queue_create": "creating one Queue() (closed again outside the timed part)",
     "start_join": "start and join of an empty Process, after the program's first "
                   "(interpreter: concurrent.interpreting's, its vs against spawn)",
-    "first_start_join": "get_context(method) and a program's first start and join of an "
-                        "empty Process (forkserver: it launches the fork server too)",
+    "first_start_join": "import MODULE, get_context(method) and the program's first start "
+                        "and join of an empty Process (forkserver: it launches the fork server "
+                        "too)",
 }
 
 
@@ -105,6 +109,9 @@ def fresh_env() -> dict:
     root = os.path.dirname(os.path.dirname(os.path.dirname(concurrent.processing.__file__)))
     env = dict(os.environ)
     env.pop("COVERAGE_PROCESS_START", None)  # measure the interpreter, not a coverage tracer
+    # The stdlib's modules come with their bytecode; ours have theirs once installed, but a
+    # checkout run with this set would compile our modules in every fresh interpreter.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     installed = {os.path.realpath(path) for path in site.getsitepackages()}
     if os.path.realpath(root) not in installed:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
@@ -124,6 +131,19 @@ def _fresh(args: list[str], env: dict, timeout: float) -> list[float]:
         return [float(line) for line in done.stdout.split()]
     except ValueError:
         raise BenchError(f"{' '.join(args)} printed {done.stdout!r}") from None
+
+
+def _write_bytecode(found: list, backends: dict, env: dict, timeout: float) -> None:
+    """One untimed import, and start and join per case, of each module, so that every module
+    the timed programs import has its bytecode cached, as the stdlib's have (``fresh_env``)."""
+    for test, case, modes in found:
+        for mode in modes:
+            if isinstance(backends[mode], UnavailableError):
+                continue
+            if test == "import":
+                _fresh(["import", MODULES[mode]], env, timeout)
+            elif test == "start_join":
+                _fresh(["start_join", MODULES[mode], case, "1"], env, timeout)
 
 
 def _import(module: str, interpreters: int, env: dict, timeout: float) -> float:
@@ -162,6 +182,7 @@ def run_startup(results: Results, sizes: Sizes, backends: dict, repeat: int, pro
             if isinstance(backends[mode], UnavailableError):
                 figure.unavailable = str(backends[mode])
     env = fresh_env()
+    _write_bytecode(found, backends, env, timeout)
     for round_number in range(repeat):
         for test, case, modes in found:
             if test == "first_start_join":
