@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from concurrent._shared._backend import Backend, Capability, LockConvention
 from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.one_start_method import OneStartMethod
 from concurrent.distributed import _locks, _queues, _sync, _workers
 
 if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
@@ -22,16 +23,8 @@ if TYPE_CHECKING:  # full names, so that the docs link them to the right backend
 
 __all__ = ["DEFAULT", "ClusterContext"]
 
-START_METHOD = "dask"
 
-
-def _process_start_methods() -> list[str]:
-    import multiprocessing  # only for code that names a process start method
-
-    return multiprocessing.get_all_start_methods()
-
-
-class ClusterContext(Backend):
+class ClusterContext(OneStartMethod, Backend):
     """Workers are tasks on a Dask cluster: what crosses between them is a pickled copy.
 
     Get it with ``concurrent.distributed.get_context()``; every start method gives this one.
@@ -39,6 +32,8 @@ class ClusterContext(Backend):
     """
 
     __slots__ = ("_start_method_chosen",)
+    START_METHOD = "dask"
+    WORKERS = "cluster workers"
 
     Worker = _workers.Process
     Process = _workers.Process
@@ -90,38 +85,6 @@ class ClusterContext(Backend):
     def cpu_count(self) -> int:
         """The cluster's worker threads in all."""
         return _workers.cpu_count()
-
-    # -- start methods --------------------------------------------------------------------------
-    def get_context(self, method: str | None = None) -> ClusterContext:
-        """This backend, for ``None``, ``"dask"`` or any of the platform's process start
-        methods (code written for processes runs unchanged); ``ValueError`` for others."""
-        if method is None or method == START_METHOD or method in _process_start_methods():
-            return self
-        raise ValueError(f"unknown start method {method!r}: cluster workers start as "
-                         f"{START_METHOD!r}; the process start methods "
-                         f"{_process_start_methods()} are accepted too and change nothing")
-
-    def get_start_method(self, allow_none: bool = False) -> str | None:
-        """``"dask"`` (``None`` with ``allow_none`` before ``set_start_method`` was called)."""
-        if allow_none and not self._start_method_chosen:
-            return None
-        self._start_method_chosen = True
-        return START_METHOD
-
-    def set_start_method(self, method: str | None, force: bool = False) -> None:
-        """Fix the start method once, as multiprocessing does: ``RuntimeError`` if it was set
-        already (unless ``force``).  Every accepted method starts Dask tasks."""
-        if self._start_method_chosen and not force:
-            raise RuntimeError("context has already been set")
-        if method is None and force:
-            self._start_method_chosen = False
-            return
-        self.get_context(method)  # ValueError for an unknown name
-        self._start_method_chosen = True
-
-    def get_all_start_methods(self) -> list[str]:
-        """``["dask"]``: cluster workers start one way."""
-        return [START_METHOD]
 
     # -- channels, pools, shared data (their modules load on first use) -------------------------
     def Pipe(self, duplex: bool = True):

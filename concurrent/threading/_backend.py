@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from concurrent._shared._backend import Backend, Capability, LockConvention
 from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.one_start_method import OneStartMethod
 from concurrent.threading import _queues, _sync, _workers
 
 if TYPE_CHECKING:  # full names, so that the docs link them to the right backend's classes
@@ -23,22 +24,16 @@ if TYPE_CHECKING:  # full names, so that the docs link them to the right backend
 
 __all__ = ["DEFAULT", "ThreadContext"]
 
-START_METHOD = "thread"
 
-
-def _process_start_methods() -> list[str]:
-    import multiprocessing  # only for code that names a process start method
-
-    return multiprocessing.get_all_start_methods()
-
-
-class ThreadContext(Backend):
+class ThreadContext(OneStartMethod, Backend):
     """Workers are threads of this process: they share its memory, and pass objects as they are.
 
     Get it with ``concurrent.threading.get_context()``; every start method gives this one.
     """
 
     __slots__ = ("_start_method_chosen",)
+    START_METHOD = "thread"
+    WORKERS = "threads"
 
     Worker = _workers.Thread
     Process = _workers.Process
@@ -85,38 +80,6 @@ class ThreadContext(Backend):
     def cpu_count(self) -> int:
         """The number of CPUs this process may use; ``NotImplementedError`` if unknown."""
         return _workers.cpu_count()
-
-    # -- start methods --------------------------------------------------------------------------
-    def get_context(self, method: str | None = None) -> ThreadContext:
-        """This backend, for ``None``, ``"thread"`` or any of the platform's process start
-        methods (code written for processes runs unchanged); ``ValueError`` for others."""
-        if method is None or method == START_METHOD or method in _process_start_methods():
-            return self
-        raise ValueError(f"unknown start method {method!r}: threads start as {START_METHOD!r}; "
-                         f"the process start methods {_process_start_methods()} are accepted "
-                         f"too and change nothing")
-
-    def get_start_method(self, allow_none: bool = False) -> str | None:
-        """``"thread"`` (``None`` with ``allow_none`` before ``set_start_method`` was called)."""
-        if allow_none and not self._start_method_chosen:
-            return None
-        self._start_method_chosen = True
-        return START_METHOD
-
-    def set_start_method(self, method: str | None, force: bool = False) -> None:
-        """Fix the start method once, as multiprocessing does: ``RuntimeError`` if it was set
-        already (unless ``force``).  Every accepted method runs workers as threads."""
-        if self._start_method_chosen and not force:
-            raise RuntimeError("context has already been set")
-        if method is None and force:
-            self._start_method_chosen = False
-            return
-        self.get_context(method)  # ValueError for an unknown name
-        self._start_method_chosen = True
-
-    def get_all_start_methods(self) -> list[str]:
-        """``["thread"]``: threads start one way."""
-        return [START_METHOD]
 
     # -- channels, pools, shared data (their modules load on first use) -------------------------
     def Pipe(self, duplex: bool = True):
