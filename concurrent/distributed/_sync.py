@@ -18,6 +18,7 @@ from typing import Any
 
 from concurrent._shared import _sync as _abc
 from concurrent._shared._machinery.exports import publish
+from concurrent._shared._machinery.semaphore_condition import SemaphoreCondition
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.distributed import _cluster
 from concurrent.distributed._calls import Deadline, request
@@ -77,77 +78,12 @@ def _rebuild_event(name: str) -> Event:
     return event
 
 
-class Condition(_abc.Condition):
+class Condition(SemaphoreCondition):
     """``Condition(lock=None)`` of the cluster (a new ``RLock`` by default)."""
 
-    def __init__(self, lock: Any = None) -> None:
-        self._lock = RLock() if lock is None else lock
-        if not hasattr(self._lock, "_release_save"):
-            raise TypeError(f"a cluster Condition needs a concurrent.distributed Lock or RLock, "
-                            f"got {lock!r}")
-        self._sleeping = Semaphore(0)
-        self._woken = Semaphore(0)
-        self._wakeup = Semaphore(0)
-
-    def __getstate__(self):
-        return self._lock, self._sleeping, self._woken, self._wakeup
-
-    def __setstate__(self, state) -> None:
-        self._lock, self._sleeping, self._woken, self._wakeup = state
-
-    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
-        return self._lock.acquire(block, timeout)
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def _check_owned(self, what: str) -> None:
-        if not self._lock._is_owned():
-            raise RuntimeError(f"cannot {what} on an un-acquired lock")
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._check_owned("wait")
-        check_timeout(timeout)
-        self._sleeping.release()
-        depth = self._lock._release_save()
-        try:
-            return self._wakeup.acquire(True, timeout)
-        finally:
-            self._woken.release()
-            self._lock._acquire_restore(depth)
-
-    def wait_for(self, predicate: Callable[[], Any], timeout: float | None = None) -> Any:
-        check_timeout(timeout)
-        deadline = Deadline(timeout)
-        result = predicate()
-        while not result:
-            left = deadline.remaining()
-            if left is not None and left <= 0:
-                break
-            self.wait(left)
-            result = predicate()
-        return result
-
-    def notify(self, n: int = 1) -> None:
-        self._check_owned("notify")
-        while self._wakeup.acquire(False):  # tokens left by waiters that timed out
-            pass
-        while self._woken.acquire(False):  # sleepers that already left, by timeout
-            self._sleeping.acquire(False)
-        sleepers = 0
-        while sleepers < n and self._sleeping.acquire(False):
-            self._wakeup.release()
-            sleepers += 1
-        for _ in range(sleepers):
-            self._woken.acquire()  # each notified sleeper has woken (or timed out)
-        while self._wakeup.acquire(False):  # a sleeper timed out as we woke it
-            pass
-
-    def notify_all(self) -> None:
-        self.notify(2**31 - 1)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__qualname__} of {self._lock!r}>"
+    __slots__ = ()
+    _RLock, _Semaphore = RLock, Semaphore
+    _WRONG_LOCK = "a cluster Condition needs a concurrent.distributed Lock or RLock"
 
 
 class _Phase(enum.IntEnum):
