@@ -31,6 +31,7 @@ from typing import Any
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
 from concurrent._shared._machinery.exports import public_dir, publish
+from concurrent._shared._machinery.pipe_ends import PipeEnd
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.distributed import _cluster
 from concurrent.distributed._calls import request
@@ -47,7 +48,7 @@ class Kind(enum.Enum):
     EOF = "eof"  # the sender closed its end
 
 
-class Connection(_abc.Connection):
+class Connection(PipeEnd, _abc.Connection):
     """One end of a cluster pipe (see the module docstring)."""
 
     def __init__(self, inbox: Channel | None, outbox: Channel | None) -> None:
@@ -65,46 +66,14 @@ class Connection(_abc.Connection):
         self._buffer = collections.deque(buffered)
         self._closed = False
 
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else (
-            "duplex" if self.readable and self.writable else
-            "read-only" if self.readable else "write-only")
-        return f"<{type(self).__module__}.{type(self).__qualname__} {state}>"
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    @property
-    def readable(self) -> bool:
-        return self._inbox is not None
-
-    @property
-    def writable(self) -> bool:
-        return self._outbox is not None
-
-    def _readable(self) -> Channel:
-        if self._closed:
-            raise OSError("handle is closed")
-        if self._inbox is None:
-            raise OSError("connection is write-only")
-        return self._inbox
-
-    def _writable(self) -> Channel:
-        if self._closed:
-            raise OSError("handle is closed")
-        if self._outbox is None:
-            raise OSError("connection is read-only")
-        return self._outbox
-
     # -- sending --------------------------------------------------------------------------
     def send(self, obj: Any) -> None:
         """Send a copy of ``obj`` (it must be picklable); ``BrokenPipeError`` if the other end
         was closed."""
-        self._writable().send((Kind.OBJECT, obj))
+        self._check_writable().send((Kind.OBJECT, obj))
 
     def send_bytes(self, buf: Any, offset: int = 0, size: int | None = None) -> None:
-        outbox = self._writable()
+        outbox = self._check_writable()
         with memoryview(buf) as view:
             view = view.cast("B")
             length = len(view)
@@ -123,7 +92,7 @@ class Connection(_abc.Connection):
 
     # -- receiving ------------------------------------------------------------------------
     def _next(self) -> tuple[Kind, Any]:
-        inbox = self._readable()
+        inbox = self._check_readable()
         if self._buffer:
             kind, payload = self._buffer[0]
             if kind is not Kind.EOF:
@@ -154,7 +123,7 @@ class Connection(_abc.Connection):
         return data
 
     def recv_bytes_into(self, buf: Any, offset: int = 0) -> int:
-        self._readable()
+        self._check_readable()
         with memoryview(buf) as view:
             target = view.cast("B")
             if offset < 0:
@@ -170,7 +139,7 @@ class Connection(_abc.Connection):
     def poll(self, timeout: float | None = 0.0) -> bool:
         """True if a message is ready now or within ``timeout`` seconds (``None``: wait for
         it; a negative timeout does not wait, as ``poll(0)``)."""
-        inbox = self._readable()
+        inbox = self._check_readable()
         if self._buffer:
             return True
         found, message = inbox.get(None if timeout is None else max(timeout, 0.0))
@@ -180,7 +149,7 @@ class Connection(_abc.Connection):
 
     def fileno(self) -> int:
         """A cluster pipe has no file descriptor: always ``OSError``."""
-        self._readable() if self._inbox is not None else self._writable()
+        self._check_readable() if self._inbox is not None else self._check_writable()
         raise OSError("a cluster connection has no file descriptor")
 
     def close(self) -> None:

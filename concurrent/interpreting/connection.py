@@ -31,6 +31,7 @@ from concurrent import interpreters
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
 from concurrent._shared._machinery.exports import public_dir
+from concurrent._shared._machinery.pipe_ends import PipeEnd
 from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.interpreting import _codec
 from concurrent.interpreting._channel import Channel, Kind
@@ -97,7 +98,7 @@ def _unless_unread(direction: _Direction) -> None:
             pass
 
 
-class Connection(_abc.Connection):
+class Connection(PipeEnd, _abc.Connection):
     """One end of a pipe between interpreters (see the module docstring)."""
 
     __slots__ = ("__weakref__", "_closed", "_inbox", "_outbox")
@@ -122,44 +123,11 @@ class Connection(_abc.Connection):
             except Exception:  # the interpreter is shutting down: its queues may be gone
                 pass
 
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else (
-            "duplex" if self.readable and self.writable else
-            "read-only" if self.readable else "write-only")
-        return f"<{type(self).__module__}.{type(self).__qualname__} {state}>"
-
-    @property
-    def closed(self) -> bool:
-        """True once ``close()`` was called on this handle."""
-        return self._closed
-
-    @property
-    def readable(self) -> bool:
-        """True if this end can receive."""
-        return self._inbox is not None
-
-    @property
-    def writable(self) -> bool:
-        """True if this end can send."""
-        return self._outbox is not None
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise OSError("handle is closed")
-
-    def _check_readable(self) -> _Direction:
-        self._check_open()
-        if self._inbox is None:
-            raise OSError("connection is write-only")
-        return self._inbox
-
     def _check_writable(self) -> _Direction:
-        self._check_open()
-        if self._outbox is None:
-            raise OSError("connection is read-only")
-        if self._outbox.reader_closed():
+        outbox = super()._check_writable()
+        if outbox.reader_closed():
             raise BrokenPipeError("the other end of the pipe is closed")
-        return self._outbox
+        return outbox
 
     # -- sending --------------------------------------------------------------------------------
     def send(self, obj: Any) -> None:

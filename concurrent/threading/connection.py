@@ -22,6 +22,7 @@ from multiprocessing import AuthenticationError
 from concurrent._shared import _channels as _abc
 from concurrent._shared._errors import BufferTooShort
 from concurrent._shared._machinery.exports import public_dir
+from concurrent._shared._machinery.pipe_ends import PipeEnd
 from concurrent._shared._machinery.timeouts import check_timeout
 
 __all__ = ["AuthenticationError", "BufferTooShort", "Client", "Connection", "Listener", "Pipe",
@@ -72,7 +73,7 @@ class _Bytes:
         self.data = data
 
 
-class Connection(_abc.Connection):
+class Connection(PipeEnd, _abc.Connection):
     """One end of an in-process pipe; see the module docstring for what travels and its errors."""
 
     def __init__(self, inbox: _Channel | None, outbox: _Channel | None) -> None:
@@ -88,43 +89,6 @@ class Connection(_abc.Connection):
         """Another handle on the same end, closed independently (what a child process gets)."""
         self._check_open()
         return Connection(self._inbox, self._outbox)
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else (
-            "duplex" if self.readable and self.writable else
-            "read-only" if self.readable else "write-only")
-        return f"<{type(self).__qualname__} {state}>"
-
-    @property
-    def closed(self) -> bool:
-        """True once ``close()`` was called on this end."""
-        return self._closed
-
-    @property
-    def readable(self) -> bool:
-        """True if this end can receive."""
-        return self._inbox is not None
-
-    @property
-    def writable(self) -> bool:
-        """True if this end can send."""
-        return self._outbox is not None
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise OSError("handle is closed")
-
-    def _check_readable(self) -> _Channel:
-        self._check_open()
-        if self._inbox is None:
-            raise OSError("connection is write-only")
-        return self._inbox
-
-    def _check_writable(self) -> _Channel:
-        self._check_open()
-        if self._outbox is None:
-            raise OSError("connection is read-only")
-        return self._outbox
 
     def send(self, obj) -> None:
         """Pass ``obj`` itself to the peer: threads share memory, so it is not copied or pickled."""

@@ -94,7 +94,7 @@ def test_send_passes_the_object_itself():
     with pytest.raises(BrokenPipeError):
         left.send("nobody listens")
     left.close()
-    assert repr(left) == "<Connection closed>"
+    assert repr(left) == "<concurrent.threading.connection.Connection closed>"
 
 
 def test_send_bytes_shares_whole_bytes_and_copies_anything_else():
