@@ -2,7 +2,10 @@
 
 import multiprocessing
 import multiprocessing.pool
+import os
 import pickle
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -13,7 +16,8 @@ from concurrent.processing._datapath.pickler import UnpicklableError
 from concurrent.processing.pool import MaybeEncodingError, Pool, RemoteTraceback
 from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
-from tests.pool.conftest import alive, get_context, receive
+from tests.pool.conftest import METHODS, alive, get_context, receive
+from tests.pool.test_interrupt import ROOT
 
 
 def test_map_family(shared_pool):
@@ -68,6 +72,41 @@ def test_task_exception_carries_remote_traceback(shared_pool):
     cause = info.value.__cause__
     assert isinstance(cause, RemoteTraceback)
     assert "fail_on" in str(cause) and "bad item 3" in str(cause)
+
+
+_TASK_FAILING_IN_MAIN = """
+import sys
+
+from concurrent.processing import get_context
+
+
+def inverse(x):
+    return 1 / (x - 3)
+
+
+if __name__ == "__main__":
+    with get_context(sys.argv[1]).Pool(1) as pool:
+        try:
+            pool.apply(inverse, (3,))
+        except ZeroDivisionError as exc:
+            print(type(exc).__name__, type(exc.__cause__).__name__, "inverse" in str(exc.__cause__))
+"""
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_task_error_stays_itself_when_warnings_are_errors(tmp_path, method):
+    # The worker formats the task's traceback.  Given a frame of a module run from a path
+    # (__mp_main__ under spawn and forkserver), Python 3.15's linecache warns about its missing
+    # __spec__.loader, and under -W error that warning replaced the task's error.
+    script = tmp_path / "task_failing_in_main.py"
+    script.write_text(_TASK_FAILING_IN_MAIN)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get(
+        "PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", str(script),
+                           method], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, "ZeroDivisionError RemoteTraceback True\n", "")
 
 
 def test_imap_raises_at_the_failing_position_and_goes_on(shared_pool):

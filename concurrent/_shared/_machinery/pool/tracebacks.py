@@ -8,6 +8,7 @@ sends the text with the exception (``capture``) and unpickling attaches it.
 
 from __future__ import annotations
 
+import linecache
 import pickle
 import traceback
 
@@ -17,7 +18,31 @@ __all__ = ["RemoteTraceback", "attach_traceback", "capture"]
 
 
 def _format(exc: BaseException) -> str:
+    _cache_sources(exc)
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def _cache_sources(exc: BaseException) -> None:
+    """Read the source files of the frames ``_format`` shows into ``linecache`` by name.
+
+    Formatting then finds them there.  Otherwise it hands ``linecache`` each frame's module
+    globals, and Python 3.15 warns (``DeprecationWarning``: missing ``__spec__.loader``) for a
+    module run from a path, such as multiprocessing's ``__mp_main__`` under spawn and
+    forkserver: under ``-W error`` that warning would replace the task's own error.
+    """
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            linecache.getlines(tb.tb_frame.f_code.co_filename)
+            tb = tb.tb_next
+        pending += [current.__cause__, current.__context__,
+                    *getattr(current, "exceptions", ())]
 
 
 def attach_traceback(exc: BaseException, text: str | None = None) -> BaseException:
