@@ -36,7 +36,7 @@ from concurrent._shared._machinery.pool.results import (
     MapResult,
     Outcome,
 )
-from concurrent._shared._machinery.pool.threads import ThreadPool, ThreadWorkers
+from concurrent._shared._machinery.pool.threads import ThreadWorkers, ThreadWorkersPool
 from concurrent.interpreting import _codec
 from concurrent.interpreting._workers import DAEMON_THREADS, cpu_count
 
@@ -123,7 +123,7 @@ class _Workers(ThreadWorkers):
         chunk.result.deliver(chunk.start, chunk.count, outcome, payload)
 
 
-class Pool(ThreadPool):
+class Pool(ThreadWorkersPool):
     """``Pool(processes=None, initializer=None, initargs=(), maxtasksperchild=None,
     context=None)``: ``processes`` interpreters (default: ``cpu_count()``), each run by a
     thread of the caller.

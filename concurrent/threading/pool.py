@@ -19,7 +19,7 @@ from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.results import ApplyResult, IMapIterator, MapResult
 from concurrent._shared._machinery.pool.runner import run_chunk
-from concurrent._shared._machinery.pool.threads import ThreadPool, ThreadWorkers
+from concurrent._shared._machinery.pool.threads import ThreadWorkers, ThreadWorkersPool
 from concurrent._shared._machinery.pool.tracebacks import attach_traceback
 from concurrent.threading._workers import Thread, cpu_count
 
@@ -80,7 +80,7 @@ class _Workers(ThreadWorkers):
         self.serve(Chunk.run)
 
 
-class Pool(ThreadPool):
+class Pool(ThreadWorkersPool):
     """``Pool(processes=None, initializer=None, initargs=(), maxtasksperchild=None)`` on threads.
 
     ``processes`` defaults to ``cpu_count()``.  An ``initializer`` that raises breaks the pool:

@@ -9,8 +9,8 @@
 
 ``ThreadWorkers`` holds the threads and the queue, and what the threads hold is only it, so a
 pool nobody references any more can be collected (and is then terminated, as a process pool
-is).  A backend subclasses it with how a worker thread starts and works; ``ThreadPool`` is the
-``Pool`` over it.  A chunk on the queue has ``fail(error)``.
+is).  A backend subclasses it with how a worker thread starts and works; ``ThreadWorkersPool``
+is the ``Pool`` over it.  A chunk on the queue has ``fail(error)``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to 
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["ThreadPool", "ThreadWorkers"]
+__all__ = ["ThreadWorkers", "ThreadWorkersPool"]
 
 
 class ThreadWorkers(ABC):
@@ -122,7 +122,7 @@ class ThreadWorkers(ABC):
             self.stop_all()
 
 
-class ThreadPool(PoolMethods):
+class ThreadWorkersPool(PoolMethods):
     """The ``Pool`` methods over ``ThreadWorkers``: a subclass's ``__init__`` calls
     ``_start_workers`` and gives ``_prepare`` (a chunk from a submission)."""
 
