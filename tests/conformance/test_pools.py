@@ -66,6 +66,43 @@ def test_imap_in_order_and_unordered(pool):
         pool.imap(_targets.square, range(3), chunksize=0)
 
 
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_loop_and_next_take_turns_on_one_imap(pool, ordered):
+    # A loop reads the chunks in C (itertools.chain); next() must go on where a loop stopped,
+    # and a loop where next() stopped, without losing or repeating a result.
+    method = pool.imap if ordered else pool.imap_unordered
+    items = list(range(20))
+    results = method(_targets.fail_on_three, items, chunksize=4)
+    taken, errors = [], []
+
+    def loop(count):  # take up to count results in a for loop
+        for value in results:
+            taken.append(value)
+            if len(taken) % 5 == count % 5:
+                return
+
+    def one(*timeout):
+        taken.append(results.next(*timeout) if timeout else next(results))
+
+    for step in (lambda: loop(2), one, lambda: one(WAIT), lambda: loop(8), one, one,
+                 lambda: loop(100)):
+        try:
+            step()
+        except ValueError as exc:  # the task of 3 failed: its error, then the rest go on
+            errors.append(str(exc))
+    while len(taken) + len(errors) < len(items):
+        try:
+            loop(100)
+        except ValueError as exc:
+            errors.append(str(exc))
+    assert errors == ["fail_on_three got 3"]
+    expected = [x for x in items if x != 3]
+    assert (taken if ordered else sorted(taken)) == expected
+    with pytest.raises(StopIteration):
+        next(results)
+    assert list(results) == []
+
+
 def test_task_error_is_reraised_with_the_worker_traceback(pool):
     with pytest.raises(ValueError, match="fail_on_three got 3") as caught:
         pool.map(_targets.fail_on_three, range(5))

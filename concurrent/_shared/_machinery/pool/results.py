@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import enum
+import itertools
 import logging
 import threading
 from _thread import allocate_lock as _allocate_lock
@@ -197,16 +198,65 @@ class _Failed:
         self.error = error
 
 
+class _WithFailures:
+    """The results of a chunk in which a task failed: its error raises at its position, and
+    the results after it follow on the next calls."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: list) -> None:
+        self._values = iter(values)
+
+    def __iter__(self) -> _WithFailures:
+        return self
+
+    def __next__(self) -> Any:
+        value = next(self._values)
+        if type(value) is _Failed:
+            try:
+                raise value.error
+            finally:  # the error's traceback holds this frame: no cycle back through value
+                del value
+        return value
+
+
+class _Chunks:
+    """The chunks of an ``IMapIterator`` as its ``itertools.chain`` takes them (``__iter__``).
+
+    The chunk being read is the iterator's ``_current``, shared with ``next()``, so that a loop
+    and calls of ``next()`` take turns without losing or repeating a result.
+    """
+
+    __slots__ = ("_results",)
+
+    def __init__(self, results: IMapIterator) -> None:
+        self._results = results
+
+    def __iter__(self) -> _Chunks:
+        return self
+
+    def __next__(self) -> Iterator:
+        results = self._results
+        if results._current is not None and not results._current_chained:
+            results._current_chained = True  # next() moved on to it: the loop goes on there
+            return results._current
+        results._current = results._take(None)
+        results._current_chained = True
+        return results._current
+
+
 class IMapIterator(Iterator):
     """Results of ``imap`` (in order) or ``imap_unordered`` (as they finish), lazily.
 
     A task that failed raises its exception at its position; iteration then goes on.
     ``on_interrupt`` runs when Ctrl-C arrives while the caller waits (the pool terminates).
 
-    Results arrive a chunk at a time and wait in ``_ready`` in the order they are handed out,
-    so taking one is a ``deque.popleft`` with no lock: as cheap per item as the stdlib's
-    flattening of its chunks.  In order, a chunk that arrives early waits in ``_early`` until
-    the chunks before it came.
+    Results arrive a chunk at a time and wait in ``_chunks`` in the order they are handed out,
+    each as an iterator over its results (``_WithFailures`` if a task of it failed).  A loop
+    over the iterator (``__iter__``) runs through them in ``itertools.chain``, one Python call
+    per chunk and none per result, as the stdlib's flattening of its chunks does; ``next()``
+    reads the same chunk iterators.  In order, a chunk that arrives early waits in ``_early``
+    until the chunks before it came.
     """
 
     def __init__(self, ordered: bool, progress: Reporter | None = None,
@@ -215,10 +265,13 @@ class IMapIterator(Iterator):
                  cache: dict[int, Any] | None = None) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._ordered = ordered
-        self._ready: collections.deque[Any] = collections.deque()  # values and _Failed
-        self._early: dict[int, list[Any]] = {}  # ordered: chunks past a gap, by start
+        self._chunks: collections.deque[Iterator] = collections.deque()  # ready, in order
+        self._current: Iterator | None = None  # the chunk being read
+        self._current_chained = False  # whether the loop's chain has _current already
+        self._flat: Iterator | None = None  # the loop's chain, made by the first __iter__
+        self._early: dict[int, tuple[Iterator, int]] = {}  # ordered: past a gap, by start
         self._next_start = 0  # ordered: where the next chunk to hand out starts
-        self._queued = 0  # results moved to _ready so far
+        self._queued = 0  # results moved to _chunks so far
         self._length = length
         self._done = 0
         self._progress = progress
@@ -227,45 +280,40 @@ class IMapIterator(Iterator):
         self._on_interrupt = on_interrupt
         self._cache = _enter(cache, self)
 
-    def __iter__(self) -> IMapIterator:
-        return self
+    def __iter__(self) -> Iterator:
+        if self._flat is None:
+            self._flat = itertools.chain.from_iterable(_Chunks(self))
+        return self._flat
 
     def __next__(self) -> Any:
-        try:
-            value = self._ready.popleft()  # atomic: no lock needed while results wait
-        except IndexError:
-            value = self._wait(None)
-        if type(value) is _Failed:
-            try:
-                raise value.error
-            finally:  # the error's traceback holds this frame: no cycle back through value
-                del value
-        return value
+        return self.next()
 
     def next(self, timeout: float | None = None) -> Any:
         """The next result; ``TimeoutError`` if none arrives within ``timeout`` seconds."""
         check_timeout(timeout)
-        try:
-            value = self._ready.popleft()
-        except IndexError:
-            value = self._wait(timeout)
-        if type(value) is _Failed:
-            try:
-                raise value.error
-            finally:  # the error's traceback holds this frame: no cycle back through value
-                del value
-        return value
+        while True:
+            current = self._current
+            if current is not None:
+                for value in current:  # at most one: the chunk's next result, or its error
+                    return value
+            self._current = self._take(timeout)  # StopIteration once all were taken
+            self._current_chained = False
 
-    def _wait(self, timeout: float | None) -> Any:
+    def _take(self, timeout: float | None) -> Iterator:
+        """The next chunk's results, waiting at most ``timeout`` seconds for it."""
+        try:
+            return self._chunks.popleft()  # atomic: no lock needed while chunks wait
+        except IndexError:
+            pass
         try:
             with self._cond:
                 if not self._cond.wait_for(self._has_next, timeout):
                     raise TimeoutError(f"no result arrived within {timeout} seconds")
-                if self._ready:
-                    return self._ready.popleft()
+                if self._chunks:
+                    return self._chunks.popleft()
                 if self._broken is not None and not self._broken_raised:
                     self._broken_raised = True
-                    return _Failed(self._broken)
+                    return _WithFailures([_Failed(self._broken)])
                 raise StopIteration
         except KeyboardInterrupt:
             if self._on_interrupt is not None:
@@ -273,7 +321,7 @@ class IMapIterator(Iterator):
             raise
 
     def _has_next(self) -> bool:
-        return bool(self._ready) or self._broken is not None or (
+        return bool(self._chunks) or self._broken is not None or (
             self._length is not None and self._queued >= self._length)
 
     def set_length(self, length: int) -> None:
@@ -292,21 +340,22 @@ class IMapIterator(Iterator):
             values = [value if ok else _Failed(value) for ok, value in payload]
         else:
             values = [_Failed(payload)] * count
+        chunk = iter(values) if outcome == Outcome.OK else _WithFailures(values)
         with self._cond:
             if not self._ordered:
-                self._ready.extend(values)
+                self._chunks.append(chunk)
                 self._queued += count
             elif start != self._next_start:
-                self._early[start] = values
+                self._early[start] = (chunk, count)
             else:
-                self._ready.extend(values)
+                self._chunks.append(chunk)
                 self._queued += count
                 self._next_start = start + count
                 while self._next_start in self._early:  # the chunks it was the gap before
-                    chunk = self._early.pop(self._next_start)
-                    self._ready.extend(chunk)
-                    self._queued += len(chunk)
-                    self._next_start += len(chunk)
+                    chunk, count = self._early.pop(self._next_start)
+                    self._chunks.append(chunk)
+                    self._queued += count
+                    self._next_start += count
             self._done += count
             if self._progress is not None:  # under the lock: counts reach it in order
                 self._progress(self._done, self._length)
