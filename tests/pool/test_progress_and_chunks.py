@@ -6,6 +6,7 @@ import pytest
 
 from concurrent._shared._machinery.pool.chunks import ChunkSizer, map_chunksize
 from concurrent._shared._machinery.pool.progress import ProgressBar, make_reporter
+from concurrent._shared._machinery.pool.results import IMapIterator, Outcome
 from concurrent.processing.pool import Pool
 from tests.conftest import QUICK_METHOD
 from tests.pool import _targets
@@ -27,6 +28,19 @@ def test_progress_callable_counts_up_to_total(shared_pool, call):
     done = [d for d, _ in seen]
     assert done == sorted(done) and done[-1] == 30
     assert {t for _, t in seen} == {30}
+
+
+def test_chunks_that_arrive_early_count_once_each_in_order():
+    # Chunks 2 and 3 wait for chunk 1, then all three are handed out at once: the progress
+    # counts (and the pool's _cache) must add each chunk's own size once.
+    seen, cache = [], {}
+    results = IMapIterator(True, lambda done, total: seen.append((done, total)), 7, cache=cache)
+    results.deliver(4, 3, Outcome.OK, [40, 50, 60])
+    results.deliver(2, 2, Outcome.OK, [20, 30])
+    assert cache and list(results._chunks) == []
+    results.deliver(0, 2, Outcome.OK, [0, 10])
+    assert seen == [(3, 7), (5, 7), (7, 7)] and cache == {}
+    assert list(results) == [0, 10, 20, 30, 40, 50, 60]
 
 
 def test_progress_true_is_silent_without_a_terminal(capfd):

@@ -352,10 +352,10 @@ class IMapIterator(Iterator):
                 self._queued += count
                 self._next_start = start + count
                 while self._next_start in self._early:  # the chunks it was the gap before
-                    chunk, count = self._early.pop(self._next_start)
-                    self._chunks.append(chunk)
-                    self._queued += count
-                    self._next_start += count
+                    waiting, size = self._early.pop(self._next_start)
+                    self._chunks.append(waiting)
+                    self._queued += size
+                    self._next_start += size
             self._done += count
             if self._progress is not None:  # under the lock: counts reach it in order
                 self._progress(self._done, self._length)
