@@ -104,9 +104,9 @@ class Collector:
                 f"ran them (distributed.scheduler.allowed-failures): {error}",
                 name=str(future.key)))
         except CancelledError:
-            if dispatcher.lifecycle.stopped:
-                _fail(batch, BrokenPoolError(f"{dispatcher.name} was terminated before the "
-                                             f"task finished"))
+            stopped_by = dispatcher.stop_error
+            if stopped_by is not None:  # terminated, or broken (e.g. by a lost scheduler)
+                _fail(batch, stopped_by)
                 return
             # Dask cancelled it under us: the client lost its scheduler.
             address = address_of(dispatcher.client)

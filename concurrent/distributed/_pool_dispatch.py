@@ -112,6 +112,10 @@ class Dispatcher:
         self._cluster_threads: int | None = None  # worker threads of the cluster, when known
         self._threads_checked = 0.0  # time.monotonic() of that count
         self._watch: int | None = None
+        # Why the pool stopped, for a batch whose Dask future is cancelled afterwards: set with
+        # the state, under lifecycle.lock, so the collector never reports a lost scheduler as
+        # a plain terminate().
+        self._stop_error: BaseException | None = None
 
     @property
     def client(self) -> Any:
@@ -273,9 +277,28 @@ class Dispatcher:
         chunk with it (or with ``fail_with``)."""
         error = BrokenPoolError(f"{self.name} is broken: {cause!r}")
         error.__cause__ = cause
+        fail_with = error if fail_with is None else fail_with
         with self.lifecycle.lock:
             self.lifecycle.break_with(error)
-        self.stop_all(error if fail_with is None else fail_with)
+            if self._stop_error is None:
+                self._stop_error = fail_with
+        self.stop_all(fail_with)
+
+    def terminate(self) -> bool:
+        """Stop now (``Pool.terminate``): every unfinished chunk fails with
+        ``BrokenPoolError``.  False if the pool had stopped already."""
+        with self.lifecycle.lock:
+            if not self.lifecycle.terminate():
+                return False
+            self._stop_error = BrokenPoolError(f"{self.name} was terminated before the task "
+                                               f"finished")
+        self.stop_all(self._stop_error)
+        return True
+
+    @property
+    def stop_error(self) -> BaseException | None:
+        """The error unfinished chunks fail with once the pool stopped (None while it runs)."""
+        return self._stop_error
 
     def stop_all(self, error: BaseException) -> None:
         """Fail every queued and running chunk with ``error`` (the lifecycle is stopped)."""

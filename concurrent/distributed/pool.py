@@ -36,7 +36,6 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from concurrent._shared._errors import BrokenPoolError
 from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.pool.args import check_pool_args
 from concurrent._shared._machinery.pool.lifecycle import PoolState
@@ -136,12 +135,8 @@ class Pool(PoolMethods):
             self._mark_closed()
 
     def terminate(self) -> None:
-        with self._lifecycle.lock:
-            if not self._lifecycle.terminate():
-                return
-        self._dispatcher.stop_all(BrokenPoolError(f"{self._dispatcher.name} was terminated "
-                                                  f"before the task finished"))
-        self._mark_closed()
+        if self._dispatcher.terminate():
+            self._mark_closed()
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until every queued chunk has finished (at most ``timeout`` seconds)."""

@@ -113,3 +113,49 @@ def test_a_batch_that_loses_its_worker_runs_again_chunk_by_chunk(cluster):
                 outcomes.append("lost")
         assert all(result.ready() for result in busy)
     assert outcomes == [x if x != 3 else "lost" for x in range(40)]
+
+
+class _Cancelled:
+    """A Dask future as the collector sees it after the client cancelled it."""
+
+    key = "batch-cancelled"
+    status = "cancelled"
+
+    def result(self):
+        from distributed.utils import CancelledError
+        raise CancelledError(self.key)
+
+
+class _Outcomes:
+    """A pool result that keeps what its chunks were given."""
+
+    def __init__(self):
+        self.delivered = []
+
+    def deliver(self, start, count, outcome, payload):
+        self.delivered.append((start, count, outcome, payload))
+
+
+@pytest.mark.parametrize("stop", ["scheduler lost", "terminate"])
+def test_a_batch_cancelled_after_the_pool_stopped_fails_with_why_it_stopped(stop):
+    from concurrent.distributed import SchedulerLostError
+    from concurrent.distributed._pool_collect import Collector
+    from concurrent.distributed._pool_task import ChunkData, PoolSpec
+
+    dispatcher = _pool_dispatch.Dispatcher(1, PoolSpec("p", None, (), None), "DaskPool-t")
+    if stop == "terminate":
+        dispatcher.terminate()
+        expected = "was terminated before the task finished"
+    else:
+        lost = SchedulerLostError("the Dask scheduler at tcp://127.0.0.1:1 was lost")
+        dispatcher.break_pool(lost, fail_with=lost)
+        expected = "was lost"
+    outcomes = _Outcomes()
+    chunk = _pool_dispatch.Chunk(outcomes, 0, ChunkData(b"", b"", False, 1), None)
+    # The monitor broke the pool first; Dask cancels the batch as the client closes after it.
+    Collector(dispatcher)._settle([chunk], _Cancelled())
+    [(start, count, _, error)] = outcomes.delivered
+    assert (start, count) == (0, 1)
+    assert type(error) is (SchedulerLostError if stop == "scheduler lost" else
+                           _pool_dispatch.BrokenPoolError)
+    assert expected in str(error)
