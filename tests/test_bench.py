@@ -3,9 +3,12 @@
 import json
 import math
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -321,6 +324,32 @@ def test_many_producers_and_consumers_row_counts_every_message(method):
     for figure in results.figures:  # a lost or doubled message would have failed the figure
         assert figure.ok, figure.unavailable
         assert figure.samples[0] > 0
+
+
+def _puts_too_few(queue, count, item):
+    """A producer that stops early, as one that died would."""
+    queue.put(_workloads.READY)
+    queue.put(item)
+
+
+def _produces_nothing(channel, control, go, count, timeout):
+    control.put(_workloads.READY)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("row", ["queue", "queue_256", "queue_4x4"])
+def test_a_queue_row_whose_producer_stops_early_fails_at_its_deadline(monkeypatch, row):
+    """The consumers take items with a plain ``get()``, as users write it; the deadline still
+    ends the row with a ``BenchError`` and leaves no worker waiting."""
+    monkeypatch.setattr(_throughput, "put_copies", _puts_too_few)
+    monkeypatch.setattr(_throughput, "produce_messages", _produces_nothing)
+    backend = load_backend(STDLIB_THREADING, None)
+    before = threading.active_count()
+    began = time.monotonic()
+    with pytest.raises((BenchError, queue.Empty)):  # queue_4x4: no consumer reported in time
+        _throughput.MEASURES[row](backend, 8, 1.0)
+    assert time.monotonic() - began < 10
+    assert threading.active_count() == before
 
 
 def test_payload_figures_are_real_and_fractions_of_memcpy():

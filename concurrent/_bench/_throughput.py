@@ -1,7 +1,8 @@
 """pyprocessing's own benchmarks: how many operations per second each primitive sustains.
 
-queue and pipe: small objects from one worker to the parent; queue_256 and queue_4x4: 256-byte
-strings through one Queue from 1 (4) producer workers to 1 (4) consumer workers; lock and
+queue and pipe: small objects from one worker to the parent; queue_256: 256-byte strings from
+one worker to the parent; queue_4x4: 256-byte strings through one Queue from 4 producer workers
+to 4 consumer workers (each side as a plain loop writes it: ``put``, ``get()``); lock and
 rlock: acquire/release pairs in one worker; condition: notify/wait round trips between the
 parent and one worker; manager list/dict: item reads through a manager's proxy; value and
 array: read-modify-writes of a shared ``Value``/``Array`` item (with its lock); imap and
@@ -10,6 +11,7 @@ pool and manager start-up are outside the timed part: these figures are the stea
 per operation.
 """
 
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -51,7 +53,7 @@ THROUGHPUT_NAMES = tuple(FULL_COUNTS)
 
 DESCRIPTIONS = {
     "queue": "small objects from a worker to the parent through a Queue",
-    "queue_256": "256-byte strings through a Queue, 1 producer and 1 consumer worker",
+    "queue_256": "256-byte strings from a worker to the parent through a Queue",
     "queue_4x4": "256-byte strings through one Queue, 4 producer and 4 consumer workers",
     "pipe": "small objects from a worker to the parent through a Pipe",
     "lock": "Lock acquire/release pairs",
@@ -70,25 +72,48 @@ DESCRIPTIONS = {
 }
 
 
-def _queue(backend: Backend, count: int, timeout: float) -> float:
-    channel = backend.get("Queue")()
-    failures: list = []
-    deadline = time.monotonic() + timeout
-    flushed = False
-    try:
-        workers = start_workers(backend, _workloads.put_items, (channel, count + 1), 1, failures)
+def _to_parent(item):
+    """``count`` copies of ``item`` from one worker to the parent, which takes them as a plain
+    loop does, with ``get()``: a ``timeout`` would make multiprocessing poll its pipe before
+    each read (about a third fewer items per second here), which no plain loop pays.  A timer
+    puts ``None`` at the deadline, so a worker that died cannot leave the parent waiting."""
+
+    def measure(backend: Backend, count: int, timeout: float) -> float:
+        channel = backend.get("Queue")()
+        failures: list = []
+        deadline = time.monotonic() + timeout
+        flushed = False
+        watchdog = threading.Timer(timeout, channel.put, (None,))
+        watchdog.daemon = True
         try:
-            channel.get(timeout=timeout)  # the first item: the worker is running
-            started = time.perf_counter()
-            for _ in range(count):
-                channel.get(timeout=max(0.0, deadline - time.monotonic()))
-            elapsed = time.perf_counter() - started
+            workers = start_workers(backend, put_copies, (channel, count, item), 1, failures)
+            watchdog.start()
+            try:
+                get = channel.get
+                if get() != _workloads.READY:  # the worker is running
+                    raise BenchError("queue: the worker did not start before the deadline")
+                started = time.perf_counter()
+                for _ in range(count):
+                    if get() is None:
+                        raise BenchError("queue: the items did not all come before the deadline")
+                elapsed = time.perf_counter() - started
+            finally:
+                watchdog.cancel()
+                finish_workers(backend, workers, failures, deadline)
+            flushed = True
         finally:
-            finish_workers(backend, workers, failures, deadline)
-        flushed = True
-    finally:
-        close_channel(channel, flush=flushed)
-    return elapsed
+            close_channel(channel, flush=flushed)
+        return elapsed
+
+    return measure
+
+
+def put_copies(queue, count: int, item) -> None:
+    """Put ``READY``, then ``count`` copies of ``item``."""
+    put = queue.put
+    put(_workloads.READY)
+    for _ in range(count):
+        put(item)
 
 
 def produce_messages(channel, control, go, count: int, timeout: float) -> None:
@@ -102,11 +127,15 @@ def produce_messages(channel, control, go, count: int, timeout: float) -> None:
     put(None)
 
 
-def consume_messages(channel, control, timeout: float) -> None:
-    """Get messages until a ``None`` (one producer's end); report how many on ``control``."""
+def consume_messages(channel, control) -> None:
+    """Get messages until a ``None`` (one producer's end); report how many on ``control``.
+
+    A plain ``get()``, as in ``_to_parent``: the parent bounds the wait, putting the ``None``
+    itself if the producers did not finish in time.
+    """
     get = channel.get
     received = 0
-    while (message := get(timeout=timeout)) is not None:
+    while (message := get()) is not None:
         if len(message) != len(MESSAGE):
             raise BenchError(f"queue: a consumer got {message!r}")
         received += 1
@@ -128,20 +157,25 @@ def _producers_consumers(pairs: int):
         deadline = time.monotonic() + timeout
         flushed = False
         try:
-            workers = start_workers(backend, consume_messages, (channel, control, timeout),
-                                    pairs, failures)
+            workers = start_workers(backend, consume_messages, (channel, control), pairs,
+                                    failures)
             workers += start_workers(backend, produce_messages,
                                      (channel, control, go, share, timeout), pairs, failures)
+            reported = 0
             try:
                 for _ in range(pairs):  # every producer is running (no consumer reports yet)
                     control.get(timeout=max(0.0, deadline - time.monotonic()))
                 started = time.perf_counter()
                 for _ in range(pairs):
                     go.put(GO)
-                received = sum(control.get(timeout=max(0.0, deadline - time.monotonic()))
-                               for _ in range(pairs))
+                received = 0
+                for _ in range(pairs):
+                    received += control.get(timeout=max(0.0, deadline - time.monotonic()))
+                    reported += 1
                 elapsed = time.perf_counter() - started
             finally:
+                for _ in range(pairs - reported):  # consumers still waiting: let them end
+                    channel.put(None)
                 finish_workers(backend, workers, failures, deadline)
             if received != share * pairs:
                 raise BenchError(f"queue: {received} of {share * pairs} messages arrived")
@@ -279,8 +313,8 @@ def _rate(measure, backend: Backend, count: int, timeout: float) -> float:
 
 
 MEASURES = {
-    "queue": _queue,
-    "queue_256": _producers_consumers(1),
+    "queue": _to_parent(ITEM),
+    "queue_256": _to_parent(MESSAGE),
     "queue_4x4": _producers_consumers(4),
     "pipe": _pipe,
     "lock": _acquire_release("Lock"),

@@ -19,6 +19,9 @@ __all__ = [
 ]
 
 
+STOP_GRACE = 1.0  # seconds
+
+
 class BenchError(RuntimeError):
     """A measurement could not be taken; the message names the mode and what went wrong."""
 
@@ -48,9 +51,11 @@ def start_workers(backend: Backend, function, args: tuple, count: int, failures:
 
 
 def finish_workers(backend: Backend, workers: list, failures: list, deadline: float) -> None:
-    """Join ``workers`` by ``deadline`` (a ``time.monotonic()`` value); check how they ended."""
+    """Join ``workers`` by ``deadline`` (a ``time.monotonic()`` value, or a second from now if
+    it has passed: a worker just told to stop may still be ending); check how they ended."""
+    end = max(deadline, time.monotonic() + STOP_GRACE)
     for worker in workers:
-        worker.join(max(0.0, deadline - time.monotonic()))
+        worker.join(max(0.0, end - time.monotonic()))
     alive = [worker for worker in workers if worker.is_alive()]
     for worker in alive:
         terminate = getattr(worker, "terminate", None)
