@@ -9,14 +9,17 @@ raises ``BufferTooShort``, multiprocessing's class, which the shared interface r
 ``authkey=None`` (the stdlib's default) no authentication takes place.
 
 The ends of a ``Pipe()`` are a socket pair (one-way pipes too), and a small object travels as
-an ordinary pickle.  Buffers of 32 MiB or more (bytes, bytearray, memoryview, numpy arrays) go
+an ordinary pickle.  Buffers of 1 MiB or more (bytes, bytearray, memoryview, numpy arrays) go
 into a nameless shared-memory segment (a memfd) whose file descriptor follows the message over
 the socket (``SCM_RIGHTS``): the receiver maps it, and the segment lives only as long as a
 descriptor or a mapping of it does, so nothing is named, tracked or left behind, whichever end
-dies.  Below 32 MiB the pipe copy is cheaper than faulting in fresh pages (measured with
-``python -m concurrent bench --sections payloads``).  ``recv_bytes`` of such a message gives
-the pickle it stands for, as it would for any object ``send`` sent.  ``Listener``/``Client``
-connections keep plain pickles: their peer may be the stdlib, or another host.
+dies.  The sending process reuses a segment once its receiver is done with it
+(``_datapath.memfd_segments``), so a stream of large sends copies into warm pages and the
+receiver maps each segment once.  Below 1 MiB the socket copy costs about as much as passing a
+descriptor (measured with ``python -m concurrent bench --sections payloads``).  ``recv_bytes``
+of such a message gives the pickle it stands for, as it would for any object ``send`` sent.
+``Listener``/``Client`` connections keep plain pickles: their peer may be the stdlib, or
+another host.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ wait = _mp.wait
 
 _poll = getattr(select, "poll", None)
 _POLLIN = getattr(select, "POLLIN", 0)
-_PIPE_CODEC = BufferCodec(threshold=32 << 20, inline_limit=32 << 20)  # stateless: shared
+_PIPE_SHARED_THRESHOLD = 1 << 20  # bytes: a buffer this big travels in a memfd segment
+_PIPE_CODEC = BufferCodec(threshold=_PIPE_SHARED_THRESHOLD, inline_limit=32 << 20)  # shared
 # Listener/Client connections: plain pickles, for the peer may be the stdlib or another host.
 _PLAIN_CODEC = BufferCodec(threshold=sys.maxsize, inline_limit=sys.maxsize)
 

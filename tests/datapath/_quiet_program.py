@@ -7,7 +7,7 @@ import sys
 
 from concurrent import processing
 
-BIG = 40 << 20  # past the Pipe's 32 MiB threshold
+BIG = 40 << 20  # past the Pipe's threshold, and the segment pool's
 WAIT = 60
 
 

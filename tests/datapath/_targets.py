@@ -135,3 +135,13 @@ def echo_connection(connection) -> None:
 def echo_connection_from_queue(queue) -> None:
     """Take a connection that arrives through ``queue`` after this process started, and echo."""
     echo_connection(queue.get(timeout=WAIT))
+
+
+def echo_kept_segments(connection) -> None:
+    """Answer each buffer with (segments this process kept before, the buffer's bytes)."""
+    from concurrent.processing._datapath import memfd_segments
+
+    while (received := connection.recv()) is not None:
+        kept = len(memfd_segments.SENT._kept)
+        connection.send((kept, bytes(received)))
+        del received

@@ -14,7 +14,7 @@ from tests.conftest import START_METHODS
 from tests.datapath import _targets
 from tests.datapath.conftest import JOIN_TIMEOUT, finish, segments
 
-BIG = 33 << 20  # above the pipe codec's threshold
+BIG = 33 << 20  # far above the pipe codec's threshold
 
 
 def _unpooled(pid: int | None = None) -> list[str]:

@@ -42,6 +42,7 @@ import struct
 from collections.abc import Sequence
 from pickle import dumps as _plain_dumps
 
+from concurrent.processing._datapath import memfd_segments as _memfd
 from concurrent.processing._datapath import segments as _segments
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, Pickler, explain, first_failure
 
@@ -237,8 +238,9 @@ class BufferCodec:
         Large bytes, bytearray and memoryview objects are looked for in ``look_in`` (a part of
         ``obj``, by default ``obj`` itself), at most two containers deep; numpy arrays and other
         protocol 5 buffers are found anywhere.  With ``descriptors`` (a list, for a channel that
-        can pass file descriptors), large buffers go to a nameless segment whose descriptor is
-        appended there: the caller sends it with the payload, then closes it.
+        can pass file descriptors), large buffers go to a nameless segment, reused once its
+        receiver is done with it (``memfd_segments``), whose descriptor is appended there: the
+        caller sends it with the payload, then closes it.
         """
         kind = type(obj)
         if kind in _SCALARS or (kind is bytes and len(obj) < self._plain_bytes_limit):
@@ -300,19 +302,20 @@ class BufferCodec:
         if taken is not None:
             slot, name, mapping = taken
         elif descriptors is not None:
-            slot, name = _ANONYMOUS, ""
-            fd, mapping = _segments.create_anonymous(size)
+            slot = _ANONYMOUS
+            name, fd, mapping, size = _memfd.SENT.take(size)
             descriptors.append(fd)
         else:
             slot, name = _UNPOOLED, _segments.new_name(f"x{os.getpid():x}")
             mapping = _segments.create_segment(name, size)
         try:
-            with memoryview(mapping) as target:
+            start = _memfd.HEADER if slot == _ANONYMOUS else 0
+            with memoryview(mapping) as whole, whole[start:] as target:
                 offset = 0
                 for raw in collector.regions:
                     target[offset:offset + raw.nbytes] = raw
                     offset = _aligned(offset + raw.nbytes)
-            if slot < 0:
+            if slot == _UNPOOLED:
                 mapping.close()
             layout = (name, main_ref, collector.out_of_band)
             payload = _SHARED + _REF.pack(slot, size) + pickle.dumps(layout, 5)
@@ -326,9 +329,10 @@ class BufferCodec:
     def _drop(self, slot: int, name: str) -> None:
         if slot == _UNPOOLED:
             _segments.unlink_segment(name)
-        elif slot >= 0:
+        elif slot == _ANONYMOUS:  # the caller closes the descriptor it was to send
+            _memfd.SENT.release(name)
+        else:
             self.pool.abandon(slot, name)
-        # _ANONYMOUS: the caller closes its descriptor; nothing else holds the segment
 
     @staticmethod
     def descriptors_in(payload) -> int:
@@ -364,7 +368,7 @@ class BufferCodec:
             if len(descriptors) != 1:
                 raise ValueError(f"this payload needs its segment's descriptor, got "
                                  f"{len(descriptors)}")
-            view = memoryview(_segments.map_descriptor(descriptors[0], size))
+            view = _memfd.open_received(descriptors[0], size)
         elif slot == _UNPOOLED:
             view = memoryview(_segments.map_segment(name, size))
             _segments.unlink_segment(name)
