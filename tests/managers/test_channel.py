@@ -337,8 +337,9 @@ def test_no_segment_left_after_shutdown(method, drop_first):
 
 # 4. KEEP_BYTES ---------------------------------------------------------------------------------
 
-def test_segment_larger_than_keep_bytes_is_dropped_once_answered(monkeypatch):
+def test_segment_larger_than_keep_bytes_is_dropped_once_answered_past_the_budget(monkeypatch):
     monkeypatch.setattr(channel_mod, "KEEP_BYTES", 2 << 20)
+    monkeypatch.setattr(channel_mod, "BIG_KEEP_BYTES", 0)
     segment = _OwnSegment(shared_tracker=True)
     try:
         _, name, mapping = segment.acquire(1 << 20)
@@ -368,27 +369,60 @@ def test_segment_larger_than_keep_bytes_is_dropped_once_answered(monkeypatch):
     segment.close()  # twice is harmless
 
 
-def test_messages_over_keep_bytes_leave_no_segment_on_either_side(manager):
-    """With the real KEEP_BYTES: each side drops its big segment once the other answered."""
+def test_big_segments_are_kept_within_the_budget_and_given_back(monkeypatch):
+    monkeypatch.setattr(channel_mod, "KEEP_BYTES", 1 << 20)
+    monkeypatch.setattr(channel_mod, "BIG_KEEP_BYTES", 5 << 20)
+    monkeypatch.setattr(channel_mod, "_big_kept", 0)
+    first, second = _OwnSegment(shared_tracker=True), _OwnSegment(shared_tracker=True)
+    try:
+        _, name, _ = first.acquire(3 << 20)
+        first.answered()
+        assert first._name == name and channel_mod._big_kept == 3 << 20  # kept: fits
+        assert first.acquire(2 << 20)[1] == name  # and reused
+        _, other, _ = second.acquire(3 << 20)
+        second.answered()  # 3 + 3 MiB is past the budget: dropped
+        assert second._name is None and other not in os.listdir(SHM)
+        assert channel_mod._big_kept == 3 << 20
+        reader = _OwnSegment(shared_tracker=False)
+        _, again, mapping = second.acquire(2 << 20)
+        mapping[:5] = b"hello"
+        assert bytes(reader.open(0, again, 2 << 20)[:5]) == b"hello"
+        assert reader._peer_mapping is not None and channel_mod._big_kept == 5 << 20
+        kept = reader._peer_mapping
+        mapping[:5] = b"again"
+        assert bytes(reader.open(0, again, 2 << 20)[:5]) == b"again"
+        assert reader._peer_mapping is kept  # mapped once while the peer sends through it
+        reader.close()
+        assert reader._peer_mapping is None and channel_mod._big_kept == 3 << 20
+    finally:
+        first.close()
+        second.close()
+    assert channel_mod._big_kept == 0 and name not in os.listdir(SHM)
+
+
+def test_messages_over_keep_bytes_reuse_their_segments_on_both_sides(manager):
+    """With the real budget: a big value sent and read again goes through the same segments
+    (which the manager's shutdown unlinks: ``test_no_segment_left_after_shutdown``)."""
     server_pid = manager._process.pid
     huge = channel_mod.KEEP_BYTES + 1
     table = manager.dict()
     table["warm"] = b"w"
     segment = channel_of(table)._segment
-    table["huge"] = bytearray(huge)
-    assert segment._name is None and segment._mapping is None  # dropped once answered
-    got = table["huge"]
-    assert type(got) is bytearray and len(got) == huge and not any(got[::4096])
-    del got
-    server_big = {name for name in segment_names(server_pid)
-                  if os.stat(os.path.join(SHM, name)).st_size > channel_mod.KEEP_BYTES}
-    assert server_big == {segment._peer}  # the reply's segment, still held by the server
-    assert len(table) == 2  # the server's reply was answered: it drops its segment
-    assert until(lambda: not server_big & set(os.listdir(SHM))), server_big
+    for _ in range(2):
+        table["huge"] = bytearray(huge)
+        ours = segment._name
+        assert ours is not None and len(segment._mapping) > channel_mod.KEEP_BYTES
+        got = table["huge"]
+        assert type(got) is bytearray and len(got) == huge and not any(got[::4096])
+        del got
+        theirs = segment._peer
+        assert theirs in segment_names(server_pid) and segment._peer_mapping is not None
+    table["huge"] = bytearray(huge)  # the third time through the same two segments
+    assert segment._name == ours and table["huge"] == bytearray(huge) and segment._peer == theirs
     del table["huge"]
-    table["after"] = _targets.large_pattern(BIG)  # a fresh, small segment again
-    assert segment._name is not None and len(segment._mapping) <= channel_mod.KEEP_BYTES
+    table["after"] = _targets.large_pattern(BIG)
     assert table["after"] == _targets.large_pattern(BIG)
+    assert segment._name == ours  # a smaller message goes through the segment kept
 
 
 def test_own_segment_close_unlinks_a_shared_trackers_peer_segment():

@@ -21,7 +21,12 @@ Two things a plain ``Connection`` does not do:
   ``KEEP_BYTES``.  If the sender is killed, its resource tracker unlinks it; when both ends
   share one tracker (a manager and the program that started it, and their children), the peer
   unlinks it as soon as the connection ends, so a killed worker leaves nothing behind until
-  the program's exit.
+  the program's exit.  The receiver keeps its mapping of the peer's segment while the peer
+  sends through the same one, so it maps (and faults in) that segment once.
+
+Segments (and peer mappings) of up to ``KEEP_BYTES`` are always kept; bigger ones while those
+this process keeps add up to at most ``BIG_KEEP_BYTES``: a 128 MB value read again and again
+then costs a copy into warm pages, not 128 MB of page faults on each side every time.
 """
 
 from __future__ import annotations
@@ -40,12 +45,13 @@ from typing import Any
 from concurrent.processing._datapath import segments as _segments
 from concurrent.processing._datapath.codec import BufferCodec
 
-__all__ = ["KEEP_BYTES", "SHARED_THRESHOLD", "SPIN_SECONDS", "ProxyChannel", "agreement",
-           "identity"]
+__all__ = ["BIG_KEEP_BYTES", "KEEP_BYTES", "SHARED_THRESHOLD", "SPIN_SECONDS", "ProxyChannel",
+           "agreement", "identity"]
 
 SPIN_SECONDS = 100e-6
 SHARED_THRESHOLD = 256 << 10  # buffers this big go through the segment
-KEEP_BYTES = 64 << 20  # a bigger segment is not kept for reuse
+KEEP_BYTES = 64 << 20  # a segment up to this size is kept for reuse
+BIG_KEEP_BYTES = 512 << 20  # bigger ones while this process keeps at most this many bytes of them
 _MAX_BACKOFF = 64
 _ROUND = 1 << 20
 
@@ -53,6 +59,28 @@ _spinning = threading.Lock()  # held by the one thread of this process that spin
 _segments_alive: weakref.WeakSet[_OwnSegment] = weakref.WeakSet()
 _exit_hook_pid = 0  # the process whose exit finalizers release our segments
 _identity: tuple[int, tuple[str, str] | None] = (0, None)  # (pid, identity()) once computed
+_big_kept = 0  # bytes of segments and mappings over KEEP_BYTES that this process keeps
+_big_lock = threading.Lock()
+
+
+def _claim(size: int) -> int | None:
+    """Keep ``size`` bytes: the bytes claimed from ``BIG_KEEP_BYTES`` (0 for a small segment),
+    or ``None`` if they do not fit in it."""
+    global _big_kept
+    if size <= KEEP_BYTES:
+        return 0
+    with _big_lock:
+        if _big_kept + size > BIG_KEEP_BYTES:
+            return None
+        _big_kept += size
+    return size
+
+
+def _unclaim(claimed: int) -> None:
+    global _big_kept
+    if claimed:
+        with _big_lock:
+            _big_kept -= claimed
 
 
 def _usable_cpus() -> int:
@@ -111,8 +139,9 @@ def _release_at_exit() -> None:
 
 
 def _after_fork_in_child() -> None:
-    global _spinning
+    global _spinning, _big_kept, _big_lock
     _spinning = threading.Lock()  # another thread of the parent may have held it
+    _big_kept, _big_lock = 0, threading.Lock()
     for segment in list(_segments_alive):  # the parent's to unlink, not ours
         segment.forget()
 
@@ -128,7 +157,10 @@ class _OwnSegment:
     def __init__(self, shared_tracker: bool) -> None:
         self._name: str | None = None
         self._mapping: mmap.mmap | None = None
+        self._kept: int | None = None  # claimed to keep ours (see _claim); None: not yet
         self._peer: str | None = None  # the peer's segment, last seen
+        self._peer_mapping: mmap.mmap | None = None  # kept while the peer sends through it
+        self._peer_kept = 0
         self._shared_tracker = shared_tracker
         _segments_alive.add(self)
 
@@ -147,14 +179,23 @@ class _OwnSegment:
         """The send failed; the segment is free for the next one."""
 
     def answered(self) -> None:
-        """The peer answered, so it is done with our segment: drop it if too big to keep."""
-        if self._mapping is not None and len(self._mapping) > KEEP_BYTES:
-            self._drop_own()
+        """The peer answered, so it is done with our segment: keep it if it fits the budget."""
+        if self._mapping is not None and self._kept is None:
+            self._kept = _claim(len(self._mapping))
+            if self._kept is None:
+                self._drop_own()
 
     def open(self, slot: int, name: str, size: int) -> memoryview:
+        mapping = self._peer_mapping
+        if name != self._peer or mapping is None or len(mapping) < size:
+            self._drop_peer_mapping()
+            _release_at_exit()
+            mapping = _segments.map_segment(name, size)
+            kept = _claim(size)
+            if kept is not None:  # otherwise unmapped when the read's last view dies
+                self._peer_mapping, self._peer_kept = mapping, kept
         self._peer = name
-        _release_at_exit()
-        return memoryview(_segments.map_segment(name, size))
+        return memoryview(mapping)[:size]
 
     def close(self) -> None:
         """Unlink our segment, and the peer's last one when its record is in our tracker too
@@ -162,20 +203,32 @@ class _OwnSegment:
         and the second of two unlinks finds nothing to do."""
         peer, self._peer = self._peer, None
         self._drop_own()
+        self._drop_peer_mapping()
         if peer is not None and self._shared_tracker:
             _segments.unlink_segment(peer)
 
     def _drop_own(self) -> None:
         mapping, name = self._mapping, self._name
         self._mapping = self._name = None
+        _unclaim(self._kept or 0)
+        self._kept = None
         if mapping is not None:
             _segments.unlink_segment(name)
             with contextlib.suppress(BufferError):  # a send copying into it (a thread at exit)
                 mapping.close()  # otherwise the mapping goes with that copy's view
 
+    def _drop_peer_mapping(self) -> None:
+        mapping, self._peer_mapping = self._peer_mapping, None
+        _unclaim(self._peer_kept)
+        self._peer_kept = 0
+        if mapping is not None:
+            with contextlib.suppress(BufferError):  # a read still copying out of it
+                mapping.close()
+
     def forget(self) -> None:
         """Drop everything without unlinking (a forked child: the segments are the parent's)."""
-        self._mapping = self._name = self._peer = None
+        self._mapping = self._name = self._peer = self._peer_mapping = self._kept = None
+        self._peer_kept = 0
 
     __del__ = close
 
