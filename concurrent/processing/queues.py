@@ -25,7 +25,7 @@ from multiprocessing.context import assert_spawning
 from concurrent import _shared
 from concurrent._shared._machinery.exports import public_dir
 from concurrent._shared._machinery.timeouts import check_timeout
-from concurrent.processing._datapath.codec import BufferCodec, is_plain
+from concurrent.processing._datapath.codec import PLAIN_TAG, BufferCodec
 from concurrent.processing._datapath.overflow import Overflow
 from concurrent.processing._datapath.ring import Kind, Ring
 from concurrent.processing._start import mp_context
@@ -34,6 +34,7 @@ from concurrent.processing.connection import Pipe
 __all__ = ["JoinableQueue", "Queue", "SimpleQueue"]
 
 _SCALARS = frozenset({str, int, float, bool, type(None), bytes})
+_SCALAR, _CODEC = Kind.SCALAR, Kind.CODEC  # looked up once (see ``ring._SCALAR``)
 
 
 class Queue(_shared.Queue):
@@ -88,7 +89,7 @@ class Queue(_shared.Queue):
             check_timeout(timeout)
         payload = self._codec.dumps(obj, what="item")
         # A plain pickle of a str, int, bytes...: the ring unpickles it in place.
-        kind = Kind.SCALAR if type(obj) in _SCALARS and is_plain(payload) else Kind.CODEC
+        kind = _SCALAR if type(obj) in _SCALARS and payload[0] == PLAIN_TAG else _CODEC
         try:
             overflow = self._overflow
             if overflow is not None and len(overflow) and overflow.is_ours():
@@ -101,7 +102,7 @@ class Queue(_shared.Queue):
             else:
                 self._ring.push(payload, kind, block, timeout)
         except BaseException:
-            if kind == Kind.CODEC:
+            if kind == _CODEC:
                 self._codec.discard(payload)
             raise
 
@@ -129,7 +130,7 @@ class Queue(_shared.Queue):
         if block and timeout is not None:
             check_timeout(timeout)
         kind, value = self._ring.pop(block, timeout)
-        return value if kind == Kind.SCALAR else self._codec.loads(value)
+        return value if kind == _SCALAR else self._codec.loads(value)
 
     def qsize(self) -> int:
         """The number of items in the queue (a snapshot)."""

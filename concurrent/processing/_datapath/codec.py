@@ -46,13 +46,14 @@ from concurrent.processing._datapath import memfd_segments as _memfd
 from concurrent.processing._datapath import segments as _segments
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, Pickler, explain, first_failure
 
-__all__ = ["DEFAULT_THRESHOLD", "BufferCodec", "is_plain"]
+__all__ = ["DEFAULT_THRESHOLD", "PLAIN_TAG", "BufferCodec", "is_plain"]
 
 DEFAULT_THRESHOLD = 64 * 1024
 # A plain payload is the pickle itself (it starts with the PROTO opcode), so a small object
 # costs no extra copy and reads as an ordinary pickle; the other kinds start with a tag byte.
 _PLAIN, _SHARED, _INLINE_REFS = b"\x80", b"\x01", b"\x02"
 _PLAIN_TAG, _SHARED_TAG, _INLINE_REFS_TAG = _PLAIN[0], _SHARED[0], _INLINE_REFS[0]
+PLAIN_TAG = _PLAIN_TAG  # a plain payload's first byte: ``is_plain`` without a call
 _ALIGN = 64
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RAW = (bytes, bytearray, memoryview)
