@@ -39,6 +39,33 @@ def test_small_objects_stay_in_the_payload(codec):
     assert segments(codec.pool.tag) == []
 
 
+class _Exporter:
+    """Pickles its data as a protocol 5 buffer, as numpy arrays do; counts its picklings."""
+
+    reductions = 0
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __reduce_ex__(self, protocol):
+        type(self).reductions += 1
+        return _Exporter, (pickle.PickleBuffer(self.data),)
+
+    def __eq__(self, other):
+        return bytes(self.data) == bytes(other.data)
+
+
+@pytest.mark.parametrize("size", [100, BIG])
+def test_an_out_of_band_buffer_is_pickled_once_when_small(codec, size):
+    _Exporter.reductions = 0
+    payload = codec.dumps(_Exporter(b"x" * size))
+    assert _codec.is_plain(payload) == (size < codec.threshold)
+    assert _Exporter.reductions == (1 if size < codec.threshold else 2)  # the large: again
+    assert codec.loads(payload) == _Exporter(b"x" * size)
+    del payload
+    gc.collect()
+
+
 def test_raw_buffers_round_trip_with_their_types(codec):
     obj = {"bytes": b"b" * BIG, "bytearray": bytearray(b"a" * BIG),
            "readonly": memoryview(b"r" * BIG), "writable": memoryview(bytearray(BIG)),

@@ -150,6 +150,26 @@ class _Collector:
                 view.readonly)
 
 
+class _InBandBelow:
+    """A ``buffer_callback`` that keeps buffers below ``threshold`` in the pickle, as the
+    general path does, and notes a larger one (the pickle is then made again by that path).
+    So a small numpy array is pickled once, not once here and again there."""
+
+    __slots__ = ("large", "threshold")
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold, self.large = threshold, False
+
+    def __call__(self, buffer: pickle.PickleBuffer) -> bool:
+        try:
+            if buffer.raw().nbytes < self.threshold:
+                return True
+        except BufferError:  # not contiguous: pickle copies it in-band
+            return True
+        self.large = True
+        return False  # out of band: not copied into a pickle that will be made again
+
+
 class _ReferencingPickler(Pickler):
     """Also moves raw buffers out by persistent id (a Python call per object: used sparingly)."""
 
@@ -277,18 +297,20 @@ class BufferCodec:
             raise explain(obj, what=what, error=error, protocol=5) from error
 
     def _dumps_small(self, obj) -> bytes | None:
-        """The plain pickle of ``obj`` when it has no out-of-band buffer and fits the payload.
+        """The plain pickle of ``obj`` when it has no buffer of ``threshold`` bytes or more and
+        fits the payload.
 
-        The common case, made cheap: no ``_Collector``, no Python call per buffer.  ``None``
-        (also on a pickling error, which the general path then explains) sends the caller there.
+        The common case, made cheap: no ``_Collector``, and a Python call only per out-of-band
+        buffer (``_InBandBelow``).  ``None`` (also on a pickling error, which the general path
+        then explains) sends the caller there.
         """
         Pickler.refresh()
-        out, buffers = io.BytesIO(), []
+        out, buffers = io.BytesIO(), _InBandBelow(self.threshold)
         try:
-            Pickler(out, 5, buffer_callback=buffers.append).dump(obj)
+            Pickler(out, 5, buffer_callback=buffers).dump(obj)
         except PICKLING_ERRORS:
             return None
-        if buffers or out.tell() + 1 > self.inline_limit:
+        if buffers.large or out.tell() + 1 > self.inline_limit:
             return None
         return out.getvalue()
 
