@@ -80,7 +80,8 @@ def test_put_pickles_at_put_time():
 
 def test_queue_across_processes(ctx):
     jobs, results = ctx.Queue(), ctx.Queue()
-    items = [None, 1, "two", (3.0,), {"four": [4]}, b"x" * 100_000]
+    # a str too big for the ring's records goes through shared memory like a big buffer
+    items = [None, 1, "two", (3.0,), {"four": [4]}, b"x" * 100_000, "y" * 600_000, True, 2.5]
     for item in items:
         jobs.put(item)
     echo = ctx.Process(target=_targets.echo_queue, args=(jobs, results, len(items)))

@@ -214,7 +214,7 @@ class Ring:
                     tail, count, head, getters, _ = _STATE.unpack_from(buf, 0)
             position = tail % capacity
             _RECORD.pack_into(ring, position, length, kind)
-            start = position + _RECORD.size
+            start = position + _RECORD_HEAD
             first = capacity - start
             if first >= length:
                 ring[start:start + length] = payload
@@ -257,7 +257,7 @@ class Ring:
                     tail, count, head, _, putters = _STATE.unpack_from(buf, 0)
             position = head % capacity
             length, kind = _RECORD.unpack_from(ring, position)
-            start = position + _RECORD.size
+            start = position + _RECORD_HEAD
             first = capacity - start
             if first >= length:
                 if kind == _SCALAR:  # read in place: a str/int/... runs no user code
