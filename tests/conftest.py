@@ -143,6 +143,20 @@ def _stop_tracker() -> list[str]:
     return ["the resource tracker did not exit: some process still holds its pipe"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def collect_garbage_between_modules():
+    """Run the finalizers of a module's unreachable locks and queues before the next one runs.
+
+    From 3.13 on, a collection that happens to start inside a resource-tracker call (a SemLock
+    made under spawn or forkserver registers itself) makes the semaphores it frees unregister
+    reentrantly: the stdlib then warns and leaves them to the tracker.  Garbage left over from
+    earlier modules made that happen once in CI (py313, 12 semaphores); collecting it at each
+    module's end leaves little for such a collection to find.
+    """
+    yield
+    gc.collect()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_leaked_processes_or_resources():
     """Fail the session if it leaves a child process or a tracked resource behind."""
