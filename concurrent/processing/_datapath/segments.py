@@ -124,6 +124,8 @@ def process_alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
             return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (FileNotFoundError, ProcessLookupError):  # it ended (and was reaped) meanwhile
+        return False
     except (OSError, IndexError):
         return True
 
