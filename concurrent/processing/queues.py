@@ -54,7 +54,7 @@ class Queue(_shared.Queue):
             raise ValueError(f"maxsize must be an int >= 0, got {maxsize!r}")
         ctx = mp_context(self._start_method)
         ring = Ring(maxsize, self._capacity_bytes, ctx, self._joinable)
-        codec = BufferCodec.for_channel(ctx=ctx, inline_limit=ring.capacity // 4)
+        codec = BufferCodec.for_channel(ctx=ctx, lock=ring.lock, inline_limit=ring.capacity // 4)
         self._state = (ring, codec)
         self._setup()
 

@@ -209,6 +209,33 @@ def test_lock_of_a_process_that_died_before_recording_itself_is_taken_over():
     assert [queue.get(timeout=WAIT), queue.get(timeout=WAIT)] == ["before", "after"]
 
 
+def test_a_process_that_died_holding_the_segment_table_leaves_a_working_queue():
+    queue = queue_of(multiprocessing.get_context("fork"))  # one start method: it waits 3 s
+    assert queue._codec.pool._lock is queue._ring.lock  # the table shares the ring's lock
+    finish(start(multiprocessing.get_context("fork"), _targets.lock_table_and_die,
+                 queue._codec.pool))
+    queue.put("after")  # held by nobody recorded for three slices: the ring inherits it
+    queue.put(b"large" * 100_000)  # and the table is usable again
+    assert queue.get(timeout=WAIT) == "after"
+    assert queue.get(timeout=WAIT) == b"large" * 100_000
+
+
+def test_rings_share_one_takeover_lock_that_goes_with_the_last_of_them(ctx, monkeypatch):
+    import gc
+    import weakref
+
+    from concurrent.processing._datapath import ring
+
+    monkeypatch.setattr(ring, "_takeover_locks", weakref.WeakValueDictionary())  # ours alone
+    first, second = queue_of(ctx), queue_of(ctx)
+    assert first._ring._recovery is second._ring._recovery
+    method = ctx.get_start_method()
+    assert ring._takeover_locks[method] is first._ring._recovery
+    del first, second
+    gc.collect()
+    assert method not in ring._takeover_locks
+
+
 def test_item_committed_by_a_process_that_died_mid_put_is_counted(ctx):
     queue = queue_of(ctx)
     finish(start(ctx, _targets.die_after_commit, queue, "committed"))

@@ -241,7 +241,8 @@ class BufferCodec:
     @classmethod
     def for_channel(cls, ctx=None, **options) -> BufferCodec:
         """A codec with its own segment pool, owned by the calling process."""
-        pool_options = {k: options.pop(k) for k in ("slots", "max_idle_bytes") if k in options}
+        pool_options = {k: options.pop(k) for k in ("slots", "max_idle_bytes", "lock")
+                        if k in options}
         return cls(_segments.SegmentPool(ctx=ctx, **pool_options), **options)
 
     def close(self) -> None:

@@ -10,9 +10,14 @@ up with it never has to wake it.
 Safety when a process dies: the head and tail move by one aligned 8-byte store after the copy,
 so a process killed inside ``push``/``pop`` leaves the ring consistent; a consumer takes exactly
 one record per ``pop``.  The lock records its holder, and a waiter that finds the holder dead
-(or finds none recorded for three seconds: it died between taking the lock and recording itself)
-takes the lock over and recounts the records.  Waits are in one-second slices, so a wake-up lost
-to a dying process costs at most a second.
+(or finds none recorded for three seconds: it died between taking the lock and recording itself,
+or in another brief critical section that shares the lock, see ``Ring.lock``) takes the lock over
+and recounts the records.  Waits are in one-second slices, so a wake-up lost to a dying process
+costs at most a second.
+
+A ring costs three semaphores (four when joinable), as many as the stdlib's queue: the lock that
+arbitrates takeovers is one per start method for all the live rings a process created, since a
+takeover is rare and holds it for a few instructions.
 
 Layout: a 64-byte header of 8-byte words (``Word``), then the records, each an 8-byte
 ``(length, kind)`` head and the payload padded to 8 bytes.
@@ -24,6 +29,7 @@ import enum
 import os
 import struct
 import time
+import weakref
 from multiprocessing import heap as _heap
 from multiprocessing.context import BaseContext, assert_spawning
 from pickle import loads as _loads
@@ -77,6 +83,18 @@ _TAIL, _COUNT, _GETTERS, _PUTTERS, _OWNER, _UNFINISHED = (
 _SCALAR = Kind.SCALAR
 
 
+# start method -> the takeover lock of this process's live rings (it goes with the last of them)
+_takeover_locks: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def _takeover_lock(ctx: BaseContext):
+    method = ctx.get_start_method()
+    lock = _takeover_locks.get(method)
+    if lock is None:
+        lock = _takeover_locks.setdefault(method, ctx.Lock())
+    return lock
+
+
 def record_size(length: int) -> int:
     """The bytes a record with a ``length``-byte payload takes in the ring."""
     return _RECORD_HEAD + ((length + 7) & ~7)
@@ -94,7 +112,7 @@ class Ring:
         if capacity < 4096:
             raise ValueError(f"a ring needs at least 4096 bytes, got {capacity!r}")
         capacity = capacity // 8 * 8
-        self._state = (maxsize, capacity, ctx.Lock(), ctx.Lock(), ctx.Semaphore(0),
+        self._state = (maxsize, capacity, ctx.Lock(), _takeover_lock(ctx), ctx.Semaphore(0),
                        ctx.Semaphore(0), _heap.BufferWrapper(HEADER_SIZE + capacity),
                        ctx.Semaphore(0) if joinable else None)
         self._setup()
@@ -121,6 +139,14 @@ class Ring:
     @property
     def capacity(self) -> int:
         return self._capacity
+
+    @property
+    def lock(self):
+        """The ring's lock, which other brief critical sections of its queue may share (its
+        segment pool's table).  Hold it only for a few microseconds and never while waiting:
+        a ring waiter takes over a lock held by nobody recorded for three seconds.
+        """
+        return self._lock
 
     def word(self, word: Word) -> int:
         """A header counter (a snapshot)."""
@@ -160,7 +186,7 @@ class Ring:
         """Inherit the lock from ``holder`` if it died (0: one that died before recording)."""
         if holder != 0 and process_alive(holder):
             return False
-        with self._recovery:  # only one waiter may inherit the lock
+        with self._recovery:  # only one waiter may inherit a lock (any ring's: it is shared)
             if self.word(Word.OWNER) != holder:
                 return False
             self._set(Word.OWNER, _pid[0])

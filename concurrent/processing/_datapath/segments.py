@@ -139,11 +139,13 @@ class SegmentPool:
 
     ``slots`` bounds how many segments exist at once; ``max_idle_bytes`` bounds the memory that
     idle segments keep (a released segment past it is unlinked instead).  Create it in the
-    process that owns the channel and pass it to children when starting them.
+    process that owns the channel and pass it to children when starting them.  ``lock``
+    guards the table (a new one by default); a lock shared with other work must only ever be
+    held briefly, as the table's is.
     """
 
     def __init__(self, slots: int = 16, max_idle_bytes: int = 512 << 20, *,
-                 ctx: BaseContext | None = None) -> None:
+                 ctx: BaseContext | None = None, lock=None) -> None:
         if slots < 1:
             raise ValueError(f"slots must be at least 1, got {slots!r}")
         if max_idle_bytes < 0:
@@ -152,7 +154,8 @@ class SegmentPool:
         # Children started from now on (fork included) share this tracker: a segment one
         # process creates and another unlinks is then registered and unregistered in one place.
         resource_tracker.ensure_running()
-        self._lock = mp_ctx.Lock()
+        # ``lock``: a channel's own lock, shared to save a semaphore (a queue lends its ring's).
+        self._lock = mp_ctx.Lock() if lock is None else lock
         self._wrapper = _heap.BufferWrapper(_HEADER.size + slots * _SLOT.size)
         self._slots, self._max_idle, self._tag = slots, max_idle_bytes, secrets.token_hex(4)
         self._setup()
