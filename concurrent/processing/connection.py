@@ -230,6 +230,26 @@ def _make_pipe_end(conn: Connection) -> Connection:
     return conn
 
 
+def _as_descriptor_end(conn: _mp.Connection) -> Connection | None:
+    """``conn`` (a stdlib connection over a Unix socket) made to send large buffers as memfd
+    descriptors, as a ``Pipe()`` end does; ``None`` where it cannot (TCP, another class).
+
+    Both ends must be converted: a manager's proxy channel does it on both sides.
+    """
+    if not hasattr(os, "memfd_create") or type(conn) not in (_mp.Connection, Connection):
+        return None
+    try:
+        sock = socket.socket(fileno=conn.fileno())
+    except OSError:  # not a socket
+        return None
+    try:
+        if sock.family != socket.AF_UNIX:
+            return None
+    finally:
+        sock.detach()
+    return _make_pipe_end(_adopt(conn))
+
+
 if sys.platform != "win32":
     _reduction.register(Connection, _reduce_connection)
 

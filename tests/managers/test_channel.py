@@ -7,14 +7,17 @@ import multiprocessing
 import os
 import pickle
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from multiprocessing import connection
 
 import pytest
 
+from concurrent.processing._datapath import memfd_segments
 from concurrent.processing._managers import channel as channel_mod
 from concurrent.processing._managers.channel import (
     SHARED_THRESHOLD,
@@ -23,12 +26,16 @@ from concurrent.processing._managers.channel import (
     agreement,
     identity,
 )
+from concurrent.processing.connection import _PIPE_SHARED_THRESHOLD
 from concurrent.processing.managers import SyncManager
 from tests.managers import _targets
 from tests.pool.conftest import METHODS, get_context
 
 SHM = "/dev/shm"
 BIG = 2 * SHARED_THRESHOLD + 123
+HUGE = 2 * _PIPE_SHARED_THRESHOLD + 123  # over a Unix socket, this goes as a memfd descriptor
+TCP = ("127.0.0.1", 0)  # a manager here talks TCP: large buffers go through named segments
+TRANSPORTS = {"unix": None, "tcp": TCP}
 DEADLINE = 15.0
 
 needs_shared_memory = pytest.mark.skipif(
@@ -89,8 +96,29 @@ def stop(manager):
     assert process.exitcode is not None
 
 
-@pytest.fixture(scope="module", params=METHODS)
+@pytest.fixture(scope="module", params=[(method, transport) for method in METHODS
+                                        for transport in TRANSPORTS],
+                ids=lambda param: "-".join(param))
 def manager(request):
+    method, transport = request.param
+    started = SyncManager(address=TRANSPORTS[transport], ctx=get_context(method))
+    started.start()
+    yield started
+    stop(started)
+
+
+@pytest.fixture(scope="module", params=METHODS)
+def tcp_manager(request):
+    """A manager over TCP on this host: its channels send through named segments."""
+    started = SyncManager(address=TCP, ctx=get_context(request.param))
+    started.start()
+    yield started
+    stop(started)
+
+
+@pytest.fixture(scope="module", params=METHODS)
+def unix_manager(request):
+    """A manager over a Unix socket (the default): large buffers travel as descriptors."""
     started = SyncManager(ctx=get_context(request.param))
     started.start()
     yield started
@@ -109,6 +137,7 @@ def _same_view(got, expected):
 def _values():
     """(label, value, checker) with checker(got) asserting value and type."""
     big = _targets.large_pattern(BIG)
+    huge = _targets.large_pattern(HUGE, seed=7)
     doubles = array.array("d", (float(i) for i in range(BIG // 8)))
     ints = bytearray(_targets.large_pattern(4 * 512 * 256, seed=3))
 
@@ -159,6 +188,10 @@ def _values():
         ("dict", {"a": big, "b": [bytearray(big), 2], "c": memoryview(big)},
          nested({"a": big, "b": [bytearray(big), 2], "c": memoryview(big)})),
         ("deeply nested memoryview", [[[memoryview(big)]]], nested([[[memoryview(big)]]])),
+        ("bytes as a descriptor", huge, equal(huge)),
+        ("memoryview as a descriptor", memoryview(bytearray(huge)),
+         view(memoryview(bytearray(huge)))),
+        ("list of both kinds", [huge, big, bytearray(huge)], nested([huge, big, bytearray(huge)])),
     ]
 
 
@@ -207,11 +240,17 @@ def test_received_values_own_their_memory(manager):
 
 
 @pytest.mark.parametrize("kind", ["float64", "int16 3-d", "read-only", "fortran", "structured",
-                                  "strided", "small"])
+                                  "strided", "small", "float64 as a descriptor",
+                                  "read-only as a descriptor"])
 def test_numpy_round_trip(manager, kind):
     np = pytest.importorskip("numpy")
     if kind == "float64":
         value = np.arange(BIG // 8, dtype=np.float64)
+    elif kind == "float64 as a descriptor":
+        value = np.arange(HUGE // 8, dtype=np.float64)
+    elif kind == "read-only as a descriptor":
+        value = np.arange(HUGE // 8, dtype=np.int64)
+        value.flags.writeable = False
     elif kind == "int16 3-d":
         value = np.arange(64 * 64 * 64, dtype=np.int16).reshape(64, 64, 64)
     elif kind == "read-only":
@@ -251,9 +290,9 @@ def test_unpicklable_memoryview_fails_and_channel_goes_on(manager):
 
 # 2. Through shared memory, reused ------------------------------------------------------------
 
-def test_large_values_go_through_a_reused_segment(manager):
-    server_pid = manager._process.pid
-    table = manager.dict()
+def test_large_values_go_through_a_reused_segment(tcp_manager):
+    server_pid = tcp_manager._process.pid
+    table = tcp_manager.dict()
     table["a"] = _targets.large_pattern(BIG)
     channel = channel_of(table)
     segment = channel._segment
@@ -279,8 +318,8 @@ def test_large_values_go_through_a_reused_segment(manager):
     del table["d"]
 
 
-def test_small_values_create_no_segment(manager):
-    table = manager.dict()
+def test_small_values_create_no_segment(tcp_manager):
+    table = tcp_manager.dict()
     seen = {}
 
     def small_calls():
@@ -299,6 +338,47 @@ def test_small_values_create_no_segment(manager):
     assert seen["name"] is None and seen["peer"] is None
 
 
+def _our_memfds_in_flight():
+    return {segment.key for segment in memfd_segments.SENT._kept if not segment.is_free()}
+
+
+def _our_memfd(key):
+    return next(segment for segment in memfd_segments.SENT._kept if segment.key == key)
+
+
+def test_unix_socket_channels_pass_large_buffers_as_descriptors(unix_manager):
+    """Over a Unix socket a big buffer goes as a memfd that the server keeps reading in place:
+    our segment stays in flight while the server holds the value, and is reused once it is
+    dropped.  Nothing is named in /dev/shm."""
+    server_pid = unix_manager._process.pid
+    table = unix_manager.dict()
+    table["warm"] = b"w"
+    channel = channel_of(table)
+    assert channel._segment is None and channel._conn._passes_descriptors
+    before = _our_memfds_in_flight()
+    table["a"] = memoryview(bytearray(_targets.large_pattern(HUGE, seed=2)))
+    (key,) = _our_memfds_in_flight() - before  # the server's value: our segment, read in place
+    got = table["a"]
+    assert type(got) is memoryview and got == _targets.large_pattern(HUGE, seed=2)
+    del table["a"], got  # the server drops its view: our segment is free for the next send
+    assert until(_our_memfd(key).is_free)
+    table["b"] = memoryview(bytearray(HUGE))
+    assert _our_memfds_in_flight() - before == {key}  # reused
+    assert table["b"] == bytes(HUGE)
+    del table["b"]
+    assert not segment_names(os.getpid(), server_pid)
+
+
+def test_descriptor_received_numpy_array_is_private_to_its_reader(unix_manager):
+    np = pytest.importorskip("numpy")
+    table = unix_manager.dict()
+    table["x"] = np.zeros(HUGE // 8)
+    first = table["x"]
+    first[:] = 1.0  # writes into our mapping of the server's reply segment only
+    second = table["x"]  # that segment is in use: the reply comes in another
+    assert not second.any() and first.all() and not table["x"].any()
+
+
 # 3. Nothing left behind ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("drop_first", [True, False], ids=["drop-then-shutdown",
@@ -306,7 +386,7 @@ def test_small_values_create_no_segment(manager):
 @pytest.mark.parametrize("method", METHODS)
 def test_no_segment_left_after_shutdown(method, drop_first):
     before = segment_names(os.getpid())
-    manager = SyncManager(ctx=get_context(method))
+    manager = SyncManager(address=TCP, ctx=get_context(method))
     manager.start()
     server_pid = manager._process.pid
     try:
@@ -400,12 +480,12 @@ def test_big_segments_are_kept_within_the_budget_and_given_back(monkeypatch):
     assert channel_mod._big_kept == 0 and name not in os.listdir(SHM)
 
 
-def test_messages_over_keep_bytes_reuse_their_segments_on_both_sides(manager):
+def test_messages_over_keep_bytes_reuse_their_segments_on_both_sides(tcp_manager):
     """With the real budget: a big value sent and read again goes through the same segments
     (which the manager's shutdown unlinks: ``test_no_segment_left_after_shutdown``)."""
-    server_pid = manager._process.pid
+    server_pid = tcp_manager._process.pid
     huge = channel_mod.KEEP_BYTES + 1
-    table = manager.dict()
+    table = tcp_manager.dict()
     table["warm"] = b"w"
     segment = channel_of(table)._segment
     for _ in range(2):
@@ -447,7 +527,7 @@ def test_own_segment_close_unlinks_a_shared_trackers_peer_segment():
 @pytest.mark.parametrize("method", METHODS)
 def test_killed_client_segment_is_unlinked_by_the_server(method):
     ctx = get_context(method)
-    with SyncManager(ctx=ctx) as manager:
+    with SyncManager(address=TCP, ctx=ctx) as manager:
         store = manager.dict()
         with reporting_child(ctx, _targets.store_large_and_report, store, "big", BIG,
                              wait=True) as (child, name):
@@ -464,7 +544,7 @@ def test_killed_client_segment_is_unlinked_by_the_server(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_client_exiting_normally_leaves_no_segment(method):
     ctx = get_context(method)
-    with SyncManager(ctx=ctx) as manager:
+    with SyncManager(address=TCP, ctx=ctx) as manager:
         store = manager.dict()
         store["mine"] = _targets.large_pattern(BIG, seed=4)
         mine = channel_of(store)._segment._name
@@ -510,7 +590,7 @@ _TRACKER_SCRIPT = textwrap.dedent("""
     if __name__ == "__main__":
         size = 2 * SHARED_THRESHOLD + 1
         ctx = get_context(sys.argv[1])
-        manager = SyncManager(ctx=ctx)
+        manager = SyncManager(address=("127.0.0.1", 0), ctx=ctx)
         manager.start()
         server = manager._process
         store = manager.dict()
@@ -565,7 +645,7 @@ def test_killed_peers_leave_no_resource_tracker_warning(method, tmp_path):
 @pytest.mark.parametrize("method", METHODS)
 def test_killed_server_segment_is_unlinked_by_the_client(method):
     before = segment_names(os.getpid())
-    manager = SyncManager(ctx=get_context(method))
+    manager = SyncManager(address=TCP, ctx=get_context(method))
     manager.start()
     process = manager._process
     try:
@@ -594,8 +674,8 @@ def test_killed_server_segment_is_unlinked_by_the_client(method):
 
 # 7. Threads ------------------------------------------------------------------------------------
 
-def test_threads_each_use_their_own_channel(manager):
-    table = manager.dict()
+def test_threads_each_use_their_own_channel(tcp_manager):
+    table = tcp_manager.dict()
     errors, channels = [], {}
 
     def worker(number):
@@ -744,8 +824,20 @@ def test_no_spinning_when_off_or_single_cpu(monkeypatch, pipe):
     assert channel.send == pipe[0].send  # no codec: the connection's own send
 
 
-def test_in_process_channel_pair_shares_memory(pipe):
-    a, b = pipe
+@pytest.fixture
+def tcp_pipe():
+    """Two connected stdlib connections over TCP on this host (no descriptors can pass)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        left = socket.create_connection(listener.getsockname())
+        right, _ = listener.accept()
+    ends = [connection.Connection(end.detach()) for end in (left, right)]
+    yield ends
+    for end in ends:
+        end.close()
+
+
+def test_in_process_channel_pair_shares_memory(tcp_pipe):
+    a, b = tcp_pipe
     client = ProxyChannel(a, share_memory=True, shared_tracker=True, spin=False)
     server = ProxyChannel(b, share_memory=True, shared_tracker=True, spin=False)
     try:
@@ -795,6 +887,9 @@ def test_our_proxies_work_with_a_stdlib_server():
 def test_stdlib_proxies_work_with_our_server(manager):
     import multiprocessing.managers as stdlib_managers
 
+    # Proxies share one connection per thread and address (BaseProxy._address_to_local): ours
+    # left in reference cycles by earlier tests (a pytest.raises traceback) would lend theirs.
+    gc.collect()
     client = stdlib_managers.SyncManager(address=manager.address, authkey=manager._authkey)
     client.connect()
     table = client.dict()

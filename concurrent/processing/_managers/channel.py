@@ -11,9 +11,13 @@ Two things a plain ``Connection`` does not do:
   (it then spins once in 2, 4 ... 64 waits), so a client that calls rarely costs the server
   almost nothing.
 - **Large buffers through shared memory**, when both ends can open each other's segments
-  (``identity``).  Each end sends through one segment of its own, created when first needed
-  and reused: a message is answered only after it was read, so when an end sends again its
-  peer is done with the last one.  The receiver maps the segment, copies the buffers out
+  (``identity``).  Over a Unix socket (a local manager's default) both ends become ``Pipe()``
+  ends: a large buffer travels as a memfd descriptor and is read in place, its segment reused
+  by the sender once the receiver dropped what it read (``_datapath.memfd_segments``), so a
+  128 MB array costs one copy into warm pages each way.  Over TCP (a manager bound to a local
+  address, or one in TLS) each end sends through one named segment of its own, created when
+  first needed and reused: a message is answered only after it was read, so when an end sends
+  again its peer is done with the last one.  The receiver maps the segment, copies the buffers out
   (``BufferCodec(copy_out=True)``) and unmaps it: received objects own their memory, and
   nothing but the sender ever holds a segment.  The sender unlinks it when the channel closes,
   when its process exits (multiprocessing's exit finalizers: a manager server stops while its
@@ -42,6 +46,7 @@ import weakref
 from multiprocessing import resource_tracker, util
 from typing import Any
 
+from concurrent.processing import connection as _connection
 from concurrent.processing._datapath import segments as _segments
 from concurrent.processing._datapath.codec import BufferCodec
 
@@ -238,6 +243,10 @@ class ProxyChannel:
 
     def __init__(self, conn: Any, *, share_memory: bool = False, shared_tracker: bool = False,
                  spin: bool = True) -> None:
+        if share_memory:
+            descriptor_end = _connection._as_descriptor_end(conn)
+            if descriptor_end is not None:  # a Unix socket: large buffers go as a Pipe's go
+                conn, share_memory = descriptor_end, False
         self._conn = conn
         self._segment = _OwnSegment(shared_tracker) if share_memory else None
         self._codec = (BufferCodec(self._segment, threshold=SHARED_THRESHOLD,
