@@ -162,6 +162,9 @@ def no_leaked_processes_or_resources():
     """Fail the session if it leaves a child process or a tracked resource behind."""
     yield
     problems = _reap_process_objects()
+    from concurrent.processing._datapath import ring
+
+    ring._takeover_locks.clear()  # kept for the process's life: its exit would unlink them
     gc.collect()  # run the finalizers of unreachable locks, queues and segments
     problems += _stray_interpreters()
     problems += _reap_os_children()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 
@@ -87,6 +88,13 @@ def die_after_commit(queue, item) -> None:
     target._ring[start:start + len(payload)] = payload
     target._set(ring.Word.TAIL, tail + ring.record_size(len(payload)))
     os._exit(0)
+
+
+def report_takeover_locks(results) -> None:
+    """Put which takeover locks a forked child has (none), and whether a new ring gets one."""
+    before = sorted(ring._takeover_locks)
+    fresh = ring.Ring(0, 4096, multiprocessing.get_context("fork"), False)
+    results.put((before, ring._takeover_locks["fork"] is fresh._recovery))
 
 
 def put_then_die(queue, item) -> None:

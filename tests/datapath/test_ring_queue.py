@@ -220,20 +220,15 @@ def test_a_process_that_died_holding_the_segment_table_leaves_a_working_queue():
     assert queue.get(timeout=WAIT) == b"large" * 100_000
 
 
-def test_rings_share_one_takeover_lock_that_goes_with_the_last_of_them(ctx, monkeypatch):
-    import gc
-    import weakref
-
+def test_rings_share_one_takeover_lock_and_a_forked_child_makes_its_own(ctx):
     from concurrent.processing._datapath import ring
 
-    monkeypatch.setattr(ring, "_takeover_locks", weakref.WeakValueDictionary())  # ours alone
     first, second = queue_of(ctx), queue_of(ctx)
     assert first._ring._recovery is second._ring._recovery
-    method = ctx.get_start_method()
-    assert ring._takeover_locks[method] is first._ring._recovery
-    del first, second
-    gc.collect()
-    assert method not in ring._takeover_locks
+    assert ring._takeover_locks[ctx.get_start_method()] is first._ring._recovery
+    results = queue_of(ctx)
+    finish(start(multiprocessing.get_context("fork"), _targets.report_takeover_locks, results))
+    assert results.get(timeout=WAIT) == ([], True)
 
 
 def test_item_committed_by_a_process_that_died_mid_put_is_counted(ctx):

@@ -16,7 +16,7 @@ and recounts the records.  Waits are in one-second slices, so a wake-up lost to 
 costs at most a second.
 
 A ring costs three semaphores (four when joinable), as many as the stdlib's queue: the lock that
-arbitrates takeovers is one per start method for all the live rings a process created, since a
+arbitrates takeovers is one per start method for all the rings a process creates, since a
 takeover is rare and holds it for a few instructions.
 
 Layout: a 64-byte header of 8-byte words (``Word``), then the records, each an 8-byte
@@ -29,7 +29,6 @@ import enum
 import os
 import struct
 import time
-import weakref
 from multiprocessing import heap as _heap
 from multiprocessing.context import BaseContext, assert_spawning
 from pickle import loads as _loads
@@ -83,8 +82,10 @@ _TAIL, _COUNT, _GETTERS, _PUTTERS, _OWNER, _UNFINISHED = (
 _SCALAR = Kind.SCALAR
 
 
-# start method -> the takeover lock of this process's live rings (it goes with the last of them)
-_takeover_locks: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+# start method -> the takeover lock of the rings this process creates, kept for its lifetime
+# (a semaphore that spawn and forkserver unlink at exit); a forked child makes its own.
+_takeover_locks: dict[str, object] = {}
+os.register_at_fork(after_in_child=_takeover_locks.clear)
 
 
 def _takeover_lock(ctx: BaseContext):
