@@ -287,14 +287,9 @@ class Ring:
             start = position + _RECORD_HEAD
             first = capacity - start
             if first >= length:
-                if kind == _SCALAR:  # read in place: a str/int/... runs no user code
-                    value = _loads(ring[start:start + length])
-                else:
-                    value = ring[start:start + length].tobytes()
+                value = ring[start:start + length].tobytes()
             else:
                 value = ring[start:].tobytes() + ring[:length - first].tobytes()
-                if kind == _SCALAR:
-                    value = _loads(value)
             head += _RECORD_HEAD + ((length + 7) & ~7)  # record_size(length)
             _COMMIT.pack_into(buf, _COUNT, max(count - 1, 0), head)
             if putters > 0:
@@ -303,7 +298,8 @@ class Ring:
         finally:
             _WORD.pack_into(buf, _OWNER, 0)
             lock.release()
-        return kind, value
+        # Unpickled once the lock is free: a producer waiting for it goes on meanwhile.
+        return kind, (_loads(value) if kind == _SCALAR else value)
 
     def _has_record(self) -> bool:
         tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
