@@ -74,15 +74,12 @@ def run_process(process: Any, key: str, where_name: str, stop_name: str) -> Outc
         try:
             process.run()
         except SystemExit as exc:
-            outcome = Outcome(_exit_status(exc.code), pid, host, None)
-        except Terminated:  # stopped: its children go on, as a terminated process's do
+            return Outcome(_exit_status(exc.code), pid, host, None)
+        except Terminated:
             return Outcome(-_running[key][1], pid, host, None)
         except BaseException:
-            outcome = Outcome(1, pid, host, traceback.format_exc())
-        else:
-            outcome = Outcome(0, pid, host, None)
-        process._end_children()  # it ends once its non-daemon children did
-        return outcome
+            return Outcome(1, pid, host, traceback.format_exc())
+        return Outcome(0, pid, host, None)
     finally:
         _local.process = None
         with _running_lock:

@@ -11,13 +11,11 @@ in C (a sleep, a socket read) returns first; the worker process and its other ta
 ``exitcode`` is then ``-SIGTERM`` (``-SIGKILL``).  A target whose worker process dies is run
 again by Dask on another worker, up to ``distributed.scheduler.allowed-failures`` (3) times;
 then ``exitcode`` is ``-SIGKILL``.
-
-As a process's exit does, a target's task ends only once the Processes that target started
-have ended: the daemon ones are terminated, the others joined (a terminated target's go on).
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import signal
@@ -26,7 +24,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import concurrent.futures.thread  # noqa: F401  (its exit hook must be registered before ours)
 from concurrent._shared import _workers as _abc
 from concurrent._shared._machinery.exports import publish
 from concurrent.distributed import _cluster, _monitor, _process_task
@@ -58,7 +55,6 @@ class Process(_abc.Worker):
         self._future = self._outcome = self._where = self._lost = self._watch = None
         self._client = None
         self._done = threading.Event()
-        self._started: list[Process] = []  # the Processes its target starts (on the worker)
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in _LOCAL_STATE}
@@ -133,9 +129,6 @@ class Process(_abc.Worker):
             self._key + "-stop", key=self._key, pure=False))
         with _children_lock:
             _children.add(self)
-        parent = _process_task.current()
-        if parent is not None:
-            parent._started.append(self)
         if not _cluster.in_worker():
             self._watch = _monitor.watch(client, self._scheduler_lost)
         self._future.add_done_callback(self._finished)
@@ -209,17 +202,6 @@ class Process(_abc.Worker):
 
     def is_alive(self) -> bool:
         return self._future is not None and not self._done.is_set()
-
-    def _end_children(self) -> None:
-        """What a process's exit does to the children it started (multiprocessing's exit
-        handler): stop the daemon ones, wait for the others.  Run where its target ran, once
-        the target returned or raised."""
-        for child in self._started:
-            if child.daemon:
-                child.terminate()
-        for child in self._started:
-            if not child.daemon:
-                child.join()
 
     def terminate(self) -> None:
         """Stop it: it never runs if it has not started, else ``Terminated`` is raised in its
@@ -331,9 +313,5 @@ def _at_exit() -> None:
             child.join()
 
 
-# A child's end reaches it through a done-callback that the Dask client runs in a thread pool,
-# and the pools refuse work once their own exit hook ran (``concurrent.futures.thread``,
-# imported above): threading runs its exit hooks before atexit's, last registered first, so
-# registered there after that module's, ours runs while the callbacks still can.
-threading._register_atexit(_at_exit)
+atexit.register(_at_exit)
 publish("concurrent.distributed", globals(), __all__)

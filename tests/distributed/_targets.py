@@ -74,16 +74,3 @@ class Unpicklable:
 
 def return_unpicklable(_=None):
     return Unpicklable()
-
-
-def start_child_that_puts(results, release) -> None:
-    """Start a non-daemon Process that waits for ``release`` and puts "child", and return."""
-    from concurrent import distributed
-
-    distributed.Process(target=_wait_then_put, args=(results, release)).start()
-    results.put("parent returned")
-
-
-def _wait_then_put(results, release) -> None:
-    if release.wait(30):
-        results.put("child")

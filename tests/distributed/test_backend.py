@@ -39,19 +39,6 @@ def test_process_reports_where_it_ran(cluster):
     assert worker.exitcode == 0 and worker.pid == pid and isinstance(worker.host, str)
 
 
-def test_a_target_ends_once_the_processes_it_started_have(cluster):
-    """As a process's exit joins its non-daemon children (multiprocessing's exit handler)."""
-    results, release = cluster.Queue(), cluster.Event()
-    parent = cluster.Process(target=_targets.start_child_that_puts, args=(results, release))
-    parent.start()
-    assert results.get(timeout=JOIN_TIMEOUT) == "parent returned"
-    parent.join(0.5)
-    assert parent.is_alive()  # its target returned; its child still runs
-    release.set()
-    parent.join(JOIN_TIMEOUT)
-    assert parent.exitcode == 0 and results.get(timeout=0) == "child"
-
-
 def test_terminate_stops_a_running_target(cluster):
     started = cluster.Event()
     worker = cluster.Process(target=_targets.busy_until_stopped, args=(started,))
