@@ -18,24 +18,28 @@ def stage(inbox, primes) -> None:
         return
     primes.put(prime)
     reader, writer = backend.Pipe(duplex=False)
-    backend.Process(target=stage, args=(reader, primes)).start()
+    following = backend.Process(target=stage, args=(reader, primes))
+    following.start()
     while (number := inbox.recv()) is not None:
         if number % prime:
             writer.send(number)
     writer.send(None)
     writer.close()
+    following.join(TIMEOUT)  # each stage ends after the one it started
 
 
 def main() -> None:
     primes = backend.Queue()
     reader, writer = backend.Pipe(duplex=False)
-    backend.Process(target=stage, args=(reader, primes)).start()
+    first = backend.Process(target=stage, args=(reader, primes))
+    first.start()
     for number in range(2, LIMIT + 1):
         writer.send(number)
     writer.send(None)
     found = []
     while (prime := primes.get(timeout=TIMEOUT)) is not None:
         found.append(prime)
+    first.join(TIMEOUT)
     print(f"primes up to {LIMIT}:", *found)
 
 
