@@ -28,7 +28,7 @@ __all__ = ["finish", "run_chunk", "run_process", "setup", "start_pool_worker",
            "stop_pool_worker"]
 
 def setup(counter: interpreters.Queue, reaper_bell: interpreters.Queue,
-          reaper_inbox: interpreters.Queue, main: tuple[int, str] | None,
+          reaper_inbox: interpreters.Queue, main: _codec.MainScript | None,
           parkers: tuple) -> None:
     """First call in a new interpreter: what it needs to know of the program."""
     bell = Doorbell(reaper_bell)

@@ -32,10 +32,8 @@ is left (a daemon worker's target still running) is the runtime's to end with th
 from __future__ import annotations
 
 import atexit
-import contextlib
 import sys
 import threading
-import warnings
 
 from concurrent import interpreters
 from concurrent._shared._machinery.leaving_threads import start_daemon
@@ -65,21 +63,28 @@ class ProgramExitingError(RuntimeError):
     """The program is exiting: no interpreter is started or called any more."""
 
 
-@contextlib.contextmanager
-def _brief():
-    """A short call of this backend into interpreters, which the program's exit waits for."""
-    global _brief_calls
-    with _brief_done:
-        if _exiting.is_set():
-            raise ProgramExitingError("the program is exiting: no interpreter is started or called "
-                                 "now")
-        _brief_calls += 1
-    try:
-        yield
-    finally:
+class _Brief:
+    """A short call of this backend into interpreters, which the program's exit waits for
+    (``with _brief:``; a class, not ``contextlib``: a worker imports this module as it starts)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _brief_calls
+        with _brief_done:
+            if _exiting.is_set():
+                raise ProgramExitingError("the program is exiting: no interpreter is started or "
+                                          "called now")
+            _brief_calls += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _brief_calls
         with _brief_done:
             _brief_calls -= 1
             _brief_done.notify_all()
+
+
+_brief = _Brief()
 
 
 def _hold(interp: interpreters.Interpreter) -> None:
@@ -137,7 +142,7 @@ class Reaper:
         """Close ``interp`` once ``counter`` is empty: now, from this thread, if it is."""
         if counter.qsize() == 0:
             try:
-                with _brief():
+                with _brief:
                     _close(interp)
             except ProgramExitingError:
                 return  # held: the runtime ends it with the program
@@ -151,7 +156,7 @@ class Reaper:
         """A taker of this interpreter emptied a counter: close what that freed, from its
         thread (the last item a worker sent was just read)."""
         try:
-            with _brief(), self._closing:
+            with _brief, self._closing:
                 for interp in self._closable():
                     _close(interp)
         except ProgramExitingError:
@@ -245,6 +250,8 @@ def _at_exit() -> None:
     with _held_lock:
         left = bool(_held) or _brief_calls > 0
     if left:
+        import warnings
+
         warnings.filterwarnings("ignore", "remaining subinterpreters", RuntimeWarning)
 
 
@@ -289,7 +296,7 @@ class Started:
 
     def call_briefly(self, function: Any, *args: Any) -> Any:
         """``call`` for a short call of this backend, which the program's exit waits for."""
-        with _brief():
+        with _brief:
             return self.interp.call(function, *args)
 
     def retire(self, parkers: tuple | None = ()) -> None:
@@ -313,7 +320,7 @@ class Started:
 
 def start() -> Started:
     """A new interpreter, set up to run this backend's functions and the program's code."""
-    with _brief():
+    with _brief:
         inbox, bell = _reaper_handles()
         interp = interpreters.create()
         _hold(interp)

@@ -16,7 +16,6 @@ rather than a private path (trio does the same).  Pickles then load through the 
 from __future__ import annotations
 
 import collections
-import importlib
 import sys
 from collections.abc import Callable, Iterable, Mapping
 
@@ -48,6 +47,8 @@ def available(table: Mapping[str, Export]) -> list[str]:
 
 
 def _resolve(package: str, export: Export) -> object:
+    import importlib  # here: a worker interpreter imports this module as it starts
+
     value = importlib.import_module(export.module_name(package))
     for part in export.attribute.split(".") if export.attribute else ():
         value = getattr(value, part)
