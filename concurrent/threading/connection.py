@@ -58,7 +58,9 @@ class _Channel:
 
     def wake(self) -> None:
         # Called with self.lock held, after anything a reader waits for happened.
-        if self.waiting:
+        if self.waiting == 1:  # the common case: notify() skips notify_all's extra work
+            self.readable.notify()
+        elif self.waiting:
             self.readable.notify_all()
         for watcher in self.watchers:
             watcher.set()
@@ -107,10 +109,7 @@ class Connection(PipeEnd, _abc.Connection):
         inbox = self._inbox
         if self._closed or inbox is None:
             self._check_readable()
-        try:
-            message = inbox.messages.popleft()  # atomic: no lock needed when one is there
-        except IndexError:
-            message = self._wait_for_message(inbox)
+        message = self._take(inbox)
         if type(message) is _Bytes:
             return pickle.loads(message.data)
         return message
@@ -213,9 +212,24 @@ class Connection(PipeEnd, _abc.Connection):
                     self._inbox.messages.clear()
                 self._inbox.wake()
 
-    def _wait_for_message(self, inbox: _Channel):
+
+    def _take_bytes(self) -> bytes:
+        message = self._take(self._check_readable())
+        if type(message) is _Bytes:
+            return message.data
+        return pickle.dumps(message, pickle.HIGHEST_PROTOCOL)  # what a process pipe carries
+
+    def _take(self, inbox: _Channel):
+        """The next message of ``inbox`` (this end's), waiting for one; ``EOFError`` once the
+        peer closed and nothing is left."""
+        messages = inbox.messages
+        if messages:  # tested first: a failed popleft costs an exception each time a reader waits
+            try:
+                return messages.popleft()  # atomic: no lock needed when one is there
+            except IndexError:  # another handle on this end took it meanwhile
+                pass
         with inbox.lock:
-            while not inbox.messages:
+            while not messages:
                 if inbox.writer_closed:
                     raise EOFError("the other end of the pipe is closed")
                 inbox.waiting += 1
@@ -225,17 +239,7 @@ class Connection(PipeEnd, _abc.Connection):
                     inbox.waiting -= 1
                 if self._closed:
                     raise OSError("handle is closed")
-            return inbox.messages.popleft()
-
-    def _take_bytes(self) -> bytes:
-        inbox = self._check_readable()
-        try:
-            message = inbox.messages.popleft()
-        except IndexError:
-            message = self._wait_for_message(inbox)
-        if type(message) is _Bytes:
-            return message.data
-        return pickle.dumps(message, pickle.HIGHEST_PROTOCOL)  # what a process pipe carries
+            return messages.popleft()
 
     def _ready(self) -> bool:
         inbox = self._inbox
