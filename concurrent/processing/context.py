@@ -61,10 +61,14 @@ def _queue_classes() -> types.ModuleType:
     return queues
 
 
-def _check_method(method: str | None) -> None:
-    if method not in multiprocessing.get_all_start_methods():
+def _check_method(method: str) -> None:
+    # multiprocessing.get_context(method) rather than a look in get_all_start_methods(), which
+    # on 3.14+ works out the default method first and so imports tempfile (10 ms there).
+    try:
+        multiprocessing.get_context(method)
+    except (ValueError, TypeError):  # TypeError: an unhashable method
         raise ValueError(f"cannot find context for {method!r}: this platform supports "
-                         f"{multiprocessing.get_all_start_methods()}")
+                         f"{multiprocessing.get_all_start_methods()}") from None
 
 
 class Context(Backend):

@@ -58,6 +58,19 @@ def test_unknown_start_method_is_named():
         processing.get_context("threads")
     with pytest.raises(ValueError, match="'threads'"):
         processing.set_start_method("threads", force=True)
+    with pytest.raises(ValueError, match=r"\['fork'\].*supports"):  # unhashable: still named
+        processing.get_context(["fork"])
+
+
+def test_a_named_context_leaves_the_default_method_unresolved():
+    # On 3.14+ working out the default start method imports tempfile (and shutil with its
+    # compression modules, about 10 ms); a program that names its method never needs it.
+    code = ("import sys, concurrent.processing as p; p.get_context(sys.argv[1]); "
+            "print('tempfile' in sys.modules)")
+    for method in multiprocessing.get_all_start_methods():
+        out = subprocess.run([sys.executable, "-c", code, method], capture_output=True,
+                             text=True, timeout=50, check=True, cwd=ROOT).stdout
+        assert out.strip() == "False", method
 
 
 def test_exports_cover_multiprocessing_and_the_design_contract():
