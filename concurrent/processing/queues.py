@@ -29,6 +29,7 @@ from concurrent._shared._machinery.timeouts import check_timeout
 from concurrent.processing._datapath.codec import PLAIN_TAG, BufferCodec
 from concurrent.processing._datapath.overflow import Overflow
 from concurrent.processing._datapath.ring import Kind, Ring
+from concurrent.processing._datapath.segments import table_size
 from concurrent.processing._start import mp_context
 from concurrent.processing.connection import Pipe
 
@@ -53,8 +54,12 @@ class Queue(_shared.Queue):
         if not isinstance(maxsize, int) or maxsize < 0:
             raise ValueError(f"maxsize must be an int >= 0, got {maxsize!r}")
         ctx = mp_context(self._start_method)
-        ring = Ring(maxsize, self._capacity_bytes, ctx, self._joinable)
-        codec = BufferCodec.for_channel(ctx=ctx, lock=ring.lock, inline_limit=ring.capacity // 4)
+        # The segment pool shares the ring's lock and keeps its table after the ring's records:
+        # a queue costs three semaphores and one piece of shared memory, as the stdlib's costs
+        # three semaphores and a pipe.
+        ring = Ring(maxsize, self._capacity_bytes, ctx, self._joinable, spare=table_size())
+        codec = BufferCodec.for_channel(ctx=ctx, lock=ring.lock, table=ring.spare,
+                                        inline_limit=ring.capacity // 4)
         self._state = (ring, codec)
         self._setup()
 

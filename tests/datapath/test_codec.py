@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing.heap
 import os
 import pickle
 import threading
@@ -158,6 +159,9 @@ def test_bad_input_is_refused_clearly(codec):
         _codec.BufferCodec(threshold=0)
     with pytest.raises(ValueError, match="slots"):
         _segments.SegmentPool(slots=0)
+    small = multiprocessing.heap.BufferWrapper(_segments.table_size(4))
+    with pytest.raises(ValueError, match=r"table of 4 slots needs \d+ bytes, got \d+ at offset 8"):
+        _segments.SegmentPool(slots=4, table=(small, 8))
     with pytest.raises(ValueError, match="not a payload"):
         codec.loads(b"junk")
     payload = codec.dumps(b"q" * BIG)

@@ -220,6 +220,29 @@ def test_a_process_that_died_holding_the_segment_table_leaves_a_working_queue():
     assert queue.get(timeout=WAIT) == b"large" * 100_000
 
 
+def test_a_queue_keeps_its_pool_table_after_its_ring_records(ctx):
+    from concurrent.processing._datapath.ring import HEADER_SIZE
+
+    queue = queue_of(ctx)
+    wrapper, offset = queue._ring.spare
+    assert (queue._codec.pool._wrapper, queue._codec.pool._offset) == (wrapper, offset)
+    assert offset == HEADER_SIZE + queue._ring.capacity  # one allocation, records first
+    # Records up to the ring's end and large items through the table, in a child and back:
+    # neither overwrites the other.
+    smalls = [f"{number:04d}" * 250 for number in range(queue._ring.capacity // 1100)]
+    for item in smalls[:len(smalls) // 2]:
+        queue.put(item)
+    queue.put(b"L" * 300_000)
+    for item in smalls[len(smalls) // 2:]:
+        queue.put(item)
+    results = queue_of(ctx)
+    echo = start(ctx, _targets.echo, queue, results, len(smalls) + 1)
+    received = [results.get(timeout=WAIT) for _ in range(len(smalls) + 1)]
+    finish(echo)
+    half = len(smalls) // 2
+    assert received == smalls[:half] + [b"L" * 300_000] + smalls[half:]
+
+
 def test_rings_share_one_takeover_lock_and_a_forked_child_makes_its_own(ctx):
     from concurrent.processing._datapath import ring
 

@@ -241,7 +241,7 @@ class BufferCodec:
     @classmethod
     def for_channel(cls, ctx=None, **options) -> BufferCodec:
         """A codec with its own segment pool, owned by the calling process."""
-        pool_options = {k: options.pop(k) for k in ("slots", "max_idle_bytes", "lock")
+        pool_options = {k: options.pop(k) for k in ("slots", "max_idle_bytes", "lock", "table")
                         if k in options}
         return cls(_segments.SegmentPool(ctx=ctx, **pool_options), **options)
 

@@ -109,12 +109,13 @@ class Ring:
     __slots__ = ("_all_done", "_buf", "_capacity", "_lock", "_maxsize", "_not_empty",
                  "_not_full", "_recovery", "_ring", "_state")
 
-    def __init__(self, maxsize: int, capacity: int, ctx: BaseContext, joinable: bool) -> None:
+    def __init__(self, maxsize: int, capacity: int, ctx: BaseContext, joinable: bool,
+                 spare: int = 0) -> None:
         if capacity < 4096:
             raise ValueError(f"a ring needs at least 4096 bytes, got {capacity!r}")
         capacity = capacity // 8 * 8
         self._state = (maxsize, capacity, ctx.Lock(), _takeover_lock(ctx), ctx.Semaphore(0),
-                       ctx.Semaphore(0), _heap.BufferWrapper(HEADER_SIZE + capacity),
+                       ctx.Semaphore(0), _heap.BufferWrapper(HEADER_SIZE + capacity + spare),
                        ctx.Semaphore(0) if joinable else None)
         self._setup()
         self._buf[:HEADER_SIZE] = bytes(HEADER_SIZE)
@@ -123,7 +124,7 @@ class Ring:
         (self._maxsize, self._capacity, self._lock, self._recovery, self._not_empty,
          self._not_full, wrapper, self._all_done) = self._state
         self._buf = wrapper.create_memoryview()
-        self._ring = self._buf[HEADER_SIZE:]
+        self._ring = self._buf[HEADER_SIZE:HEADER_SIZE + self._capacity]
 
     def __getstate__(self):
         assert_spawning(self)
@@ -140,6 +141,12 @@ class Ring:
     @property
     def capacity(self) -> int:
         return self._capacity
+
+    @property
+    def spare(self) -> tuple[_heap.BufferWrapper, int]:
+        """The shared memory after the records (``spare`` bytes of it were asked for), as a
+        ``(BufferWrapper, offset)`` pair: a queue keeps its segment pool's table there."""
+        return self._state[6], HEADER_SIZE + self._capacity
 
     @property
     def lock(self):

@@ -33,8 +33,8 @@ from multiprocessing.context import BaseContext
 
 from concurrent.processing._start import mp_context
 
-__all__ = ["SegmentPool", "create_anonymous", "create_segment", "map_descriptor", "map_segment",
-           "unlink_segment"]
+__all__ = ["DEFAULT_SLOTS", "SegmentPool", "create_anonymous", "create_segment", "map_descriptor",
+           "map_segment", "table_size", "unlink_segment"]
 
 EMPTY, IDLE, WRITING, IN_FLIGHT, MAPPED = range(5)
 _HEADER = struct.Struct("=II")  # number of slots, status
@@ -47,6 +47,22 @@ _ROUND = 1 << 16  # segment sizes are multiples of 64 KiB so near sizes share se
 # segfault) would leave it held for good, so nobody waits for it longer than this: a sender then
 # uses an unpooled segment and a receiver maps the segment by name.  Slower, never a hang.
 _LOCK_PATIENCE = 2.0
+DEFAULT_SLOTS = 16
+_tracker_checked_in: list[int | None] = [None]  # the pid that last made sure of the tracker
+
+
+def table_size(slots: int = DEFAULT_SLOTS) -> int:
+    """The bytes of shared memory that the table of a pool of ``slots`` takes."""
+    return _HEADER.size + slots * _SLOT.size
+
+
+def _ensure_tracker() -> None:
+    """Start the resource tracker if this process has none: once per process, as checking
+    that it runs writes to it and wakes it (most of the cost of creating a pool)."""
+    pid = os.getpid()
+    if _tracker_checked_in[0] != pid:
+        resource_tracker.ensure_running()
+        _tracker_checked_in[0] = pid
 
 
 def create_segment(name: str, size: int) -> mmap.mmap:
@@ -144,8 +160,9 @@ class SegmentPool:
     held briefly, as the table's is.
     """
 
-    def __init__(self, slots: int = 16, max_idle_bytes: int = 512 << 20, *,
-                 ctx: BaseContext | None = None, lock=None) -> None:
+    def __init__(self, slots: int = DEFAULT_SLOTS, max_idle_bytes: int = 512 << 20, *,
+                 ctx: BaseContext | None = None, lock=None,
+                 table: tuple[_heap.BufferWrapper, int] | None = None) -> None:
         if slots < 1:
             raise ValueError(f"slots must be at least 1, got {slots!r}")
         if max_idle_bytes < 0:
@@ -153,12 +170,18 @@ class SegmentPool:
         mp_ctx = mp_context(None) if ctx is None else ctx
         # Children started from now on (fork included) share this tracker: a segment one
         # process creates and another unlinks is then registered and unregistered in one place.
-        resource_tracker.ensure_running()
+        _ensure_tracker()
         # ``lock``: a channel's own lock, shared to save a semaphore (a queue lends its ring's).
         self._lock = mp_ctx.Lock() if lock is None else lock
-        self._wrapper = _heap.BufferWrapper(_HEADER.size + slots * _SLOT.size)
+        # ``table``: ``table_size(slots)`` bytes at an offset of shared memory set aside by the
+        # caller (a queue's ring keeps them after its records), to save an allocation.
+        self._wrapper, self._offset = (
+            (_heap.BufferWrapper(table_size(slots)), 0) if table is None else table)
         self._slots, self._max_idle, self._tag = slots, max_idle_bytes, secrets.token_hex(4)
         self._setup()
+        if len(self._table) < table_size(slots):
+            raise ValueError(f"the table of {slots} slots needs {table_size(slots)} bytes, "
+                             f"got {len(self._table)} at offset {self._offset}")
         self._table[:] = bytes(len(self._table))
         _HEADER.pack_into(self._table, 0, slots, 0)
         # At exit this runs after queues' overflow feeders (-5) have put their last items.
@@ -171,7 +194,8 @@ class SegmentPool:
         return self._tag
 
     def _setup(self) -> None:
-        self._table = self._wrapper.create_memoryview()
+        self._table = self._wrapper.create_memoryview()[
+            self._offset:self._offset + table_size(self._slots)]
         # This process's mappings of live segments, kept so that neither a sender nor a
         # receiver pays for mapping (and faulting in) a segment twice.  A mapping still in use
         # is never closed: dropping it here leaves it to its last view.
@@ -180,10 +204,12 @@ class SegmentPool:
 
     def __getstate__(self):
         _mp_context.assert_spawning(self)
-        return self._lock, self._wrapper, self._slots, self._max_idle, self._tag
+        return (self._lock, self._wrapper, self._offset, self._slots, self._max_idle,
+                self._tag)
 
     def __setstate__(self, state) -> None:
-        self._lock, self._wrapper, self._slots, self._max_idle, self._tag = state
+        (self._lock, self._wrapper, self._offset, self._slots, self._max_idle,
+         self._tag) = state
         self._finalizer = None
         self._setup()
 
