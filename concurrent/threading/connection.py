@@ -58,9 +58,7 @@ class _Channel:
 
     def wake(self) -> None:
         # Called with self.lock held, after anything a reader waits for happened.
-        if self.waiting == 1:  # the common case: notify() skips notify_all's extra work
-            self.readable.notify()
-        elif self.waiting:
+        if self.waiting:
             self.readable.notify_all()
         for watcher in self.watchers:
             watcher.set()
@@ -211,7 +209,6 @@ class Connection(PipeEnd, _abc.Connection):
                 if self._inbox.readers == 0:
                     self._inbox.messages.clear()
                 self._inbox.wake()
-
 
     def _take_bytes(self) -> bytes:
         message = self._take(self._check_readable())
