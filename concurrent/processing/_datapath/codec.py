@@ -11,7 +11,8 @@ buffer of at least ``threshold`` bytes (numpy arrays and other protocol 5 out-of
 ``bytes``, ``bytearray`` and ``memoryview`` objects at the top level or inside the first two
 levels of a tuple, list or dict) is copied once into a shared-memory segment, and the payload
 only names it.  ``loads(payload)`` maps the segment and rebuilds the object: numpy arrays and
-memoryviews read the segment in place (zero-copy), ``bytes``/``bytearray`` copy out of it.
+memoryviews read the segment in place (zero-copy), ``bytes``/``bytearray`` copy out of it
+(into huge pages when large, ``hugepages``).
 
 How a channel uses it, in the sending process and the receiving one:
 
@@ -44,6 +45,7 @@ from pickle import dumps as _plain_dumps
 
 from concurrent.processing._datapath import memfd_segments as _memfd
 from concurrent.processing._datapath import segments as _segments
+from concurrent.processing._datapath.hugepages import copy_to_bytearray, copy_to_bytes
 from concurrent.processing._datapath.pickler import PICKLING_ERRORS, Pickler, explain, first_failure
 
 __all__ = ["DEFAULT_THRESHOLD", "PLAIN_TAG", "BufferCodec", "is_plain"]
@@ -208,11 +210,11 @@ class _Unpickler(pickle.Unpickler):
             _, offset, nbytes, fmt, shape, readonly = ref
             view = self.view[offset:offset + nbytes]
             if kind == _Ref.BYTES:
-                return bytes(view)
+                return copy_to_bytes(view)
             if kind == _Ref.BYTEARRAY:
-                return bytearray(view)
+                return copy_to_bytearray(view)
             if self.copy:
-                view = memoryview(bytearray(view))
+                view = memoryview(copy_to_bytearray(view))
         if fmt != "B" or len(shape) != 1:
             view = view.cast(fmt, shape)
         return view.toreadonly() if readonly else view
@@ -402,8 +404,8 @@ class BufferCodec:
         else:
             view = self.pool.open(slot, name, size)
         if self.copy_out:
-            buffers = [bytes(view[offset:offset + length]) if readonly
-                       else bytearray(view[offset:offset + length])
+            buffers = [copy_to_bytes(view[offset:offset + length]) if readonly
+                       else copy_to_bytearray(view[offset:offset + length])
                        for offset, length, readonly in out_of_band]
         else:
             buffers = [view[offset:offset + length].toreadonly() if readonly
