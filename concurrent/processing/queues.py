@@ -8,10 +8,12 @@ memoryview, numpy arrays) travel through pooled shared-memory segments that the 
 unlinks when the queue is collected or the creator exits; the ring carries only their names.
 
 An unbounded queue never makes ``put`` wait (``queue.Queue`` semantics), yet its ring has a
-fixed size: what does not fit waits in the producing process (``_datapath.overflow``), fed into
-the ring by a thread as room appears, behind which that process's later items queue.  So an
-item is in the ring once ``put`` returns, unless the ring was full, and a producer that dies
-loses nothing it put.
+fixed size.  A put that finds the ring full polls for room for up to 100 µs (a consumer that
+keeps up frees some within microseconds); what still does not fit waits in the producing
+process (``_datapath.overflow``), fed into the ring by a thread as room appears, and that
+process's later puts move the waiting items first and queue behind them.  So an item is in the
+ring once ``put`` returns, unless the ring was full, and a producer that dies loses nothing it
+put.
 
 One difference from ``multiprocessing.Queue``: ``join_thread()`` raises ``ValueError`` unless
 ``close()`` came first (the stdlib only asserts it).
@@ -19,6 +21,7 @@ One difference from ``multiprocessing.Queue``: ``join_thread()`` raises ``ValueE
 
 from __future__ import annotations
 
+import functools
 from multiprocessing import queues as _mp_queues
 from multiprocessing.context import assert_spawning
 from pickle import dumps as _plain_dumps
@@ -30,6 +33,7 @@ from concurrent.processing._datapath.codec import PLAIN_TAG, BufferCodec
 from concurrent.processing._datapath.overflow import Overflow
 from concurrent.processing._datapath.ring import Kind, Ring
 from concurrent.processing._datapath.segments import table_size
+from concurrent.processing._datapath.spin import spin_until
 from concurrent.processing._start import mp_context
 from concurrent.processing.connection import Pipe
 
@@ -106,12 +110,14 @@ class Queue(_shared.Queue):
         try:
             overflow = self._overflow
             if overflow is not None and len(overflow) and overflow.is_ours():
-                self._spill(payload, kind)  # behind this process's earlier items
+                # Behind this process's earlier items: in the ring once they all are.
+                if not (overflow.drain() and self._push_now(payload, kind)):
+                    self._spill(payload, kind)
             elif self._maxsize == 0:
                 try:
                     self._ring.push(payload, kind, False, None)
                 except _shared.Full:  # an unbounded queue never makes put wait
-                    self._spill(payload, kind)
+                    self._push_soon_or_spill(payload, kind)
             else:
                 self._ring.push(payload, kind, block, timeout)
         except BaseException:
@@ -119,19 +125,38 @@ class Queue(_shared.Queue):
                 self._codec.discard(payload)
             raise
 
+    def _push_soon_or_spill(self, payload: bytes, kind: Kind) -> None:
+        """The ring was full.  A consumer that keeps up makes room within microseconds, so
+        poll for it briefly (``spin_until``) before spilling, which starts a thread."""
+        if not (spin_until(functools.partial(self._ring.has_room, len(payload)))
+                and self._push_now(payload, kind)):
+            self._spill(payload, kind)
+
+    def _push_now(self, payload: bytes, kind: Kind, counted: bool = False) -> bool:
+        """Push if there is room now (never waits); False if there is none."""
+        if not self._ring.has_room(len(payload)):
+            return False
+        try:
+            self._ring.push(payload, kind, False, None, counted)
+        except _shared.Full:  # another producer took the room first
+            return False
+        return True
+
     def _spill(self, payload: bytes, kind: Kind) -> None:
         overflow = self._overflow
         if overflow is None or not overflow.is_ours():  # none yet, or the parent's (forked)
-            overflow = self._overflow = Overflow(self._feed)
+            overflow = self._overflow = Overflow(self._push_spilled, self._wait_for_room)
             if self._cancelled:
                 overflow.cancel()
         if self._joinable:  # counted now, as the stdlib counts in put: join must wait for it
             self._ring.add_unfinished()
         overflow.append((payload, kind))
 
-    def _feed(self, payload: bytes, kind: Kind) -> None:
-        """The overflow feeder's push: wait for room as long as it takes."""
-        self._ring.push(payload, kind, True, None, counted=True)
+    def _push_spilled(self, payload: bytes, kind: Kind) -> bool:
+        return self._push_now(payload, kind, counted=True)  # counted when spilled
+
+    def _wait_for_room(self, payload: bytes, kind: Kind) -> None:
+        self._ring.wait_for_room(len(payload))
 
     def get(self, block: bool = True, timeout: float | None = None):
         """Remove and return the oldest item; ``Empty`` if none came in time.

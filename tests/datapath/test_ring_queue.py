@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from concurrent import _shared
+from concurrent.processing._datapath.overflow import Overflow
 from concurrent.processing._datapath.pickler import UnpicklableError
 from concurrent.processing._start import bind
 from concurrent.processing.queues import Queue
@@ -317,3 +318,83 @@ def test_join_waits_for_overflowed_items(ctx):
     finish(worker)
     with pytest.raises(ValueError, match="too many times"):
         jobs.task_done()
+
+
+class _FakeRing:
+    """Room for ``room`` more items; a feeder waiting for room sleeps until ``opened``."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.room = 0
+        self.waiting, self.opened = threading.Event(), threading.Event()
+
+    def push(self, item) -> bool:
+        if self.room <= 0:
+            return False
+        self.room -= 1
+        self.items.append(item)
+        return True
+
+    def wait_for_room(self, item) -> None:
+        self.waiting.set()
+        self.opened.wait(WAIT)
+
+
+def test_a_put_moves_the_waiting_items_itself_oldest_first():
+    ring = _FakeRing()
+    overflow = Overflow(ring.push, ring.wait_for_room)
+    for item in range(5):
+        overflow.append((item,))
+    ring.room = 3
+    assert overflow.drain() is False  # what fits moved, the rest waits, in order
+    assert ring.items == [0, 1, 2] and len(overflow) == 2
+    ring.room = 10
+    assert overflow.drain() is True
+    assert ring.items == [0, 1, 2, 3, 4] and len(overflow) == 0
+    ring.opened.set()  # the feeder wakes (if it waited), finds nothing left and ends
+    overflow.join(WAIT)
+    assert overflow._thread is None
+
+
+def test_the_feeder_waits_for_room_then_moves_the_items():
+    ring = _FakeRing()
+    overflow = Overflow(ring.push, ring.wait_for_room)
+    for item in range(3):
+        overflow.append((item,))
+    assert ring.waiting.wait(WAIT)  # the feeder found no room and waits for it
+    ring.room = 3
+    ring.opened.set()
+    overflow.join(WAIT)
+    assert overflow._thread is None and ring.items == [0, 1, 2] and len(overflow) == 0
+
+
+def test_an_unbounded_put_behind_spilled_items_keeps_the_order():
+    queue = queue_of(cls=_targets.SmallQueue)
+    sent = [f"{index}:" + "s" * 200 for index in range(60)]  # about four rings' worth
+    for item in sent[:40]:
+        queue.put(item)
+    assert len(queue._overflow) > 0  # no consumer yet: the ring filled and items spilled
+    got = [queue.get(timeout=WAIT) for _ in range(10)]
+    for item in sent[40:]:  # each moves the waiting items first, or waits behind them
+        queue.put(item)
+    got += [queue.get(timeout=WAIT) for _ in range(50)]
+    assert got == sent
+    queue.close()
+    queue.join_thread()
+
+
+def test_ring_room_is_seen_without_the_lock():
+    queue = queue_of(cls=_targets.SmallQueue)
+    ring, item = queue._ring, "w" * 1000
+    filled = 0
+    while ring.has_room(len(item)):
+        queue.put(item)
+        filled += 1
+    assert queue._overflow is None and not ring.has_room(len(item))  # full, nothing spilled
+    queue.get(timeout=WAIT)
+    assert ring.has_room(len(item))
+    ring.wait_for_room(len(item))  # room already: no wait
+    queue.put(item)
+    assert queue._overflow is None and queue.qsize() == filled
+    queue.close()
+    queue.join_thread()

@@ -3,9 +3,12 @@
 An unbounded queue must never make ``put`` wait (``queue.Queue`` semantics); a ring in shared
 memory has a fixed size.  When the ring is full, ``put`` appends the encoded item here, and a
 thread of the producing process moves items into the ring, in order, as consumers make room.
-While anything waits here, later puts of this process queue behind it, so each producer's
-order holds.  Like the stdlib queue's feeder thread, the process waits at exit until these
-items are in the ring (``Queue.cancel_join_thread`` gives that up).
+While anything waits here, a later put of this process first moves what fits itself
+(``drain``), and its own item goes to the ring only once nothing waits before it, so each
+producer's order holds.  That thread only waits for room: a producer that keeps putting while
+its consumer catches up does not wait for the thread to be given the GIL.  Like the stdlib
+queue's feeder thread, the process waits at exit until these items are in the ring
+(``Queue.cancel_join_thread`` gives that up).
 """
 
 from __future__ import annotations
@@ -25,15 +28,18 @@ __all__ = ["Overflow"]
 class Overflow:
     """A per-process FIFO of encoded items, and a thread that pushes them into a ring.
 
-    The thread runs only while items wait, so an idle overflow holds no thread, and nothing
-    here keeps the queue alive once its items are in the ring.
+    ``push(*item)`` moves an item into the ring if it fits now, without waiting (False if it
+    does not); ``wait_for_room(*item)`` waits until it may fit (or for a while).  Items move
+    only under this object's lock, oldest first.  The thread runs only while items wait, so an
+    idle overflow holds no thread, and nothing here keeps the queue alive once its items are in
+    the ring.
     """
 
-    def __init__(self, push: Callable[..., None]) -> None:
+    def __init__(self, push: Callable[..., bool], wait_for_room: Callable[..., None]) -> None:
         self.pid = os.getpid()
-        self._push = push  # push(payload, kind): blocks until the ring took the item
+        self._push, self._wait_for_room = push, wait_for_room
         self._items: collections.deque = collections.deque()
-        self._ready = threading.Lock()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._exit_join = util.Finalize(None, _join_at_exit, (weakref.ref(self),),
                                         exitpriority=-5)
@@ -47,25 +53,36 @@ class Overflow:
 
     def append(self, item: tuple) -> None:
         """Queue ``item`` (the arguments of ``push``) behind the others; start the feeder."""
-        with self._ready:
+        with self._lock:
             self._items.append(item)
             if self._thread is None:
                 self._thread = start_daemon(self._feed, name="queue overflow feeder")
 
+    def drain(self) -> bool:
+        """Move the items that fit now into the ring, oldest first; True if none is left."""
+        with self._lock:
+            return self._drain()
+
+    def _drain(self) -> bool:
+        items, push = self._items, self._push
+        while items:
+            if not push(*items[0]):
+                return False
+            items.popleft()
+        return True
+
     def _feed(self) -> None:
         while True:
-            with self._ready:
-                if not self._items:
+            with self._lock:
+                if self._drain():
                     self._thread = None
                     return
-                item = self._items[0]
-            self._push(*item)
-            with self._ready:  # removed only now: until it is in the ring, later puts queue here
-                self._items.popleft()
+                head = self._items[0]
+            self._wait_for_room(*head)
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until every item waiting here is in the ring."""
-        with self._ready:
+        with self._lock:
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)

@@ -265,6 +265,18 @@ class Ring:
             _WORD.pack_into(buf, _OWNER, 0)
             lock.release()
 
+    def wait_for_room(self, length: int) -> None:
+        """Wait until a record of a ``length``-byte payload may fit, one wait slice at most
+        (the caller then pushes without waiting, and waits again if another took the room)."""
+        need = record_size(length)
+        self.acquire()
+        try:
+            tail, count, head = _STATE.unpack_from(self._buf, 0)[:3]
+            if self._capacity - (tail - head) < need or 0 < self._maxsize <= count:
+                self._wait(self._not_full, _PUTTERS, None)
+        finally:
+            self.release()
+
     def pop(self, block: bool, timeout: float | None):
         """Remove the oldest record: ``(Kind.SCALAR, item)`` or ``(Kind.CODEC, payload)``.
 
@@ -311,6 +323,12 @@ class Ring:
     def _has_record(self) -> bool:
         tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
         return tail != head
+
+    def has_room(self, length: int) -> bool:
+        """True if a record of a ``length``-byte payload fits now (a snapshot, taken without
+        the lock; ``maxsize`` aside)."""
+        tail, _, head = _STATE.unpack_from(self._buf, 0)[:3]
+        return self._capacity - (tail - head) >= record_size(length)
 
     def count(self) -> int:
         """The records in the ring (a snapshot)."""
